@@ -8,3 +8,6 @@ class IntegrationsAccess(models.Model):
         managed = False
         default_permissions = ()
         permissions = [("manage_integrations", "Can configure vendor accounts, keys and stage mappings")]
+
+    def __str__(self) -> str:
+        return "Integrations access"

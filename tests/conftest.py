@@ -1,6 +1,73 @@
+import os
+
 import pytest
 
+from candidates.roles import INTEGRATION_ADMIN, RECRUITER
 from integrations.sandbox.server import RunningSandbox, start_in_thread
+from tests.factories import PASSWORD, UserFactory
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With REQUIRE_SERVICES=1 (CI), a missing PostgreSQL or Redis fails the run instead of skipping."""
+    if os.environ.get("REQUIRE_SERVICES") != "1":
+        return
+    import redis
+    from django.conf import settings
+    from django.db import connection
+
+    problems = []
+    if connection.vendor != "postgresql":
+        problems.append(f"DATABASE_URL must point at PostgreSQL, not {connection.vendor}")
+    for name in ("REDIS_URL", "CELERY_BROKER_URL"):
+        url = getattr(settings, name)
+        if not url.startswith("redis://"):
+            problems.append(f"{name} must point at Redis, not {url!r}")
+            continue
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+        except redis.RedisError as exc:
+            problems.append(f"{name} ({url}) does not answer: {exc}")
+    if problems:
+        pytest.exit("REQUIRE_SERVICES=1 but: " + "; ".join(problems), returncode=3)
+
+
+@pytest.fixture
+def recruiter(db):
+    return UserFactory(username="riley", role=RECRUITER)
+
+
+@pytest.fixture
+def integration_admin(db):
+    return UserFactory(username="ada", role=INTEGRATION_ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def recruiter_client(client, recruiter):
+    client.login(username=recruiter.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def integration_admin_client(client, integration_admin):
+    client.login(username=integration_admin.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture(scope="session")
+def celery_worker_thread():
+    """A real Celery worker consuming the configured broker, for the whole session.
+
+    Session scope matters: on start, Celery's Django fixup closes the calling thread's
+    database connection, which must happen before any test opens its transaction.
+    Tasks run on the pool's own threads, so tests whose rows a task reads need
+    ``django_db(transaction=True)``.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery_app import app
+
+    with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
 
 
 @pytest.fixture(scope="session")

@@ -10,9 +10,9 @@ import tempfile
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="hiring-test-"))
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 WHITENOISE_AUTOREFRESH = True
-REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)  # noqa: F405
+REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)

@@ -10,6 +10,7 @@ pre-signed media URLs that expire.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import heapq
 import hmac
@@ -169,7 +170,7 @@ class VendorSim:
         self.webhook: WebhookTarget | None = None
         self.requests: Counter[str] = Counter()
         self.invites: defaultdict[str, Counter[str]] = defaultdict(Counter)
-        self.random = random.Random(f"{self.name}-faults")  # noqa: S311 (not security)
+        self.random = random.Random(f"{self.name}-faults")
         self.reset()
 
     # --- for subclasses -----------------------------------------------------------
@@ -222,11 +223,9 @@ class VendorSim:
 
         def step(action: str) -> Callable[[], None]:
             def run() -> None:
-                with self.lock:
-                    try:
-                        self.advance(ref, action)
-                    except (KeyError, ValueError):
-                        pass  # deleted or canceled meanwhile
+                # KeyError/ValueError: deleted or canceled meanwhile
+                with self.lock, contextlib.suppress(KeyError, ValueError):
+                    self.advance(ref, action)
 
             return run
 
@@ -289,10 +288,8 @@ def _drop_connection(request: Request) -> None:
     """Close the client's socket so that it never reads the (already applied) answer."""
     sock = request.environ.get("werkzeug.socket")
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 class Sandbox:

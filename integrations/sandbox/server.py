@@ -1,11 +1,11 @@
 """The sandbox as one WSGI app: every vendor under its prefix, plus the control API.
 
-    /wedgehr/connect/v2/...     WedgeHR Connect API
-    /hireflix/me                Hireflix GraphQL API
-    /intervue/...               intervue.io API
-    /merge/api/ats/v1/...       Merge unified ATS API
-    /_media/...                 pre-signed answer videos and thumbnails (they expire)
-    /_control/...               test and demo switches; no part of any vendor contract
+/wedgehr/connect/v2/...     WedgeHR Connect API
+/hireflix/me                Hireflix GraphQL API
+/intervue/...               intervue.io API
+/merge/api/ats/v1/...       Merge unified ATS API
+/_media/...                 pre-signed answer videos and thumbnails (they expire)
+/_control/...               test and demo switches; no part of any vendor contract
 """
 
 from __future__ import annotations

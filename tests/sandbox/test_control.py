@@ -26,10 +26,11 @@ def test_presigned_media_expires(sandbox):
     assert requests.get(forged, timeout=5).status_code == 403
 
 
-def test_webhook_delivery_is_retried_until_the_receiver_answers(sandbox, sandbox_server):
+def test_webhook_delivery_is_retried_until_the_receiver_answers(sandbox):
+    import threading
+
     from werkzeug.serving import make_server
     from werkzeug.wrappers import Response
-    import threading
 
     calls = []
 

@@ -1,0 +1,53 @@
+"""Reads of the hiring pipeline, shaped for the pages and the API."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .models import Application, Candidate, Job, Stage, StageChange
+
+
+def jobs_with_stage_counts() -> list[Job]:
+    """Every job with ``stage_counts`` (its stages, each with ``application_count``) and ``application_count``.
+
+    Two queries whatever the number of jobs and stages.
+    """
+    jobs = list(Job.objects.annotate(application_count=Count("applications")))
+    stages = Stage.objects.filter(job__in=jobs).annotate(application_count=Count("applications")).order_by("order")
+    by_job: dict[int, list[Stage]] = defaultdict(list)
+    for stage in stages:
+        by_job[stage.job_id].append(stage)
+    for job in jobs:
+        job.stage_counts = by_job[job.pk]
+    return jobs
+
+
+def job_stages(job: Job) -> QuerySet[Stage]:
+    return job.stages.annotate(application_count=Count("applications")).order_by("order")
+
+
+def job_applications(job: Job) -> QuerySet[Application]:
+    return Application.objects.filter(job=job).select_related("candidate", "stage").order_by("-stage_entered_at", "-id")
+
+
+def search_applications(applications: QuerySet[Application], text: str) -> QuerySet[Application]:
+    """Keep the applications whose candidate's name or email contains every word of ``text``."""
+    for term in text.split():
+        applications = applications.filter(
+            Q(candidate__first_name__icontains=term)
+            | Q(candidate__last_name__icontains=term)
+            | Q(candidate__email__icontains=term)
+        )
+    return applications
+
+
+def candidate_with_history(candidate_id: int) -> Candidate:
+    """A candidate with their applications (job, stage, the job's stages) and each one's stage history."""
+    history = StageChange.objects.select_related("from_stage", "to_stage", "changed_by").order_by("-changed_at", "-id")
+    applications = Application.objects.select_related("job", "stage").prefetch_related(
+        Prefetch("stage_changes", queryset=history),
+        Prefetch("job__stages", queryset=Stage.objects.order_by("order")),
+    )
+    return Candidate.objects.prefetch_related(Prefetch("applications", queryset=applications)).get(pk=candidate_id)

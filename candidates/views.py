@@ -1,0 +1,93 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .filters import ApplicationFilter
+from .forms import MoveApplicationsForm
+from .models import Candidate, Job
+
+PAGE_SIZE = 50
+# The move form carries the page's filters under this prefix: its own "stage" is the target.
+CARRIED_FILTER_PREFIX = "filter"
+
+
+@permission_required("candidates.view_application", raise_exception=True)
+def job_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "candidates/job_list.html", {"jobs": selectors.jobs_with_stage_counts()})
+
+
+@permission_required("candidates.view_application", raise_exception=True)
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=pk)
+    applications = ApplicationFilter(request.GET or None, job=job)
+    page = Paginator(applications.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "job": job,
+        "stages": selectors.job_stages(job),
+        "filter": applications,
+        "page": page,
+        "move_form": MoveApplicationsForm(job=job),
+        "querystring": _without_page(request),
+    }
+    # htmx swaps only the table when the filters change.
+    template = "candidates/_applications.html" if request.htmx else "candidates/job_detail.html"
+    return render(request, template, context)
+
+
+@require_POST
+@permission_required("candidates.change_application", raise_exception=True)
+def move_applications(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(Job, pk=pk)
+    form = MoveApplicationsForm(request.POST, job=job)
+    if form.is_valid():
+        if form.cleaned_data["all_matching"]:
+            # The filters the recruiter saw travel with the form, so "all matching" means what the page showed.
+            matching = ApplicationFilter(request.POST, job=job, prefix=CARRIED_FILTER_PREFIX)
+            selected = matching.qs.values_list("pk", flat=True)
+        else:
+            selected = form.cleaned_data["applications"]
+        stage = form.cleaned_data["stage"]
+        try:
+            moved = services.move_to_stage(selected, stage, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            noun = "application" if len(moved) == 1 else "applications"
+            messages.success(request, f"Moved {len(moved)} {noun} to {stage.name}.")
+    else:
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+    return redirect(_safe_next(request, default=job_detail_url(job)))
+
+
+@permission_required("candidates.view_candidate", raise_exception=True)
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        candidate = selectors.candidate_with_history(pk)
+    except Candidate.DoesNotExist as exc:
+        raise Http404("No such candidate") from exc
+    return render(request, "candidates/candidate_detail.html", {"candidate": candidate})
+
+
+def job_detail_url(job: Job) -> str:
+    return reverse("candidates:job-detail", args=[job.pk])
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return default
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()

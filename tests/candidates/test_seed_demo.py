@@ -1,0 +1,34 @@
+import pytest
+from django.core.management import call_command
+
+from candidates.models import Application, Candidate, Job, StageChange
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_logins_work(client, tmp_path, settings, capsys):
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    call_command("seed_demo")
+    second = capsys.readouterr().out
+
+    assert Job.objects.count() == 5
+    assert Candidate.objects.count() == 300
+    assert Application.objects.count() == 300
+    assert Application.objects.values("job").distinct().count() == 5
+    assert "0 candidates and 0 applications added" in second
+    # The same logins are printed each time, and they work.
+    logins = [line for line in first.splitlines() if "login" in line]
+    assert logins == [line for line in second.splitlines() if "login" in line]
+    password = logins[1].split("password ")[1].strip("'")
+    assert client.login(username="recruiter", password=password)
+
+
+def test_every_demo_application_has_a_history_ending_in_its_stage(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    call_command("seed_demo", candidates=40)
+    for application in Application.objects.prefetch_related("stage_changes"):
+        latest = max(application.stage_changes.all(), key=lambda c: (c.changed_at, c.pk))
+        assert latest.to_stage_id == application.stage_id
+    assert StageChange.objects.filter(from_stage__isnull=True).count() == 40

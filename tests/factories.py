@@ -1,0 +1,79 @@
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from candidates.demo import PIPELINE
+from candidates.models import Application, Candidate, Job, Stage
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        """UserFactory(role="Recruiter") puts the user in that role's group."""
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted))
+        if create:
+            self.save()
+
+
+class JobFactory(DjangoModelFactory):
+    """A job with the demo pipeline of stages unless ``stages=False``."""
+
+    class Meta:
+        model = Job
+        skip_postgeneration_save = True
+
+    title = factory.Faker("job")
+    department = factory.Faker("word")
+    location = factory.Faker("city")
+
+    @factory.post_generation
+    def stages(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        Stage.objects.bulk_create(
+            Stage(job=self, name=name, order=order, kind=kind) for order, (name, kind) in enumerate(PIPELINE, 1)
+        )
+
+
+class StageFactory(DjangoModelFactory):
+    class Meta:
+        model = Stage
+
+    job = factory.SubFactory(JobFactory, stages=False)
+    name = factory.Sequence(lambda n: f"Stage {n}")
+    order = factory.Sequence(lambda n: n + 1)
+    kind = Stage.Kind.SCREENING
+
+
+class CandidateFactory(DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.Sequence(lambda n: f"candidate{n}@example.com")
+    phone = factory.Faker("numerify", text="+1 ### ### ####")
+
+
+class ApplicationFactory(DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    candidate = factory.SubFactory(CandidateFactory)
+    job = factory.SubFactory(JobFactory)
+    stage = factory.LazyAttribute(lambda a: a.job.stages.order_by("order").first())
+    stage_entered_at = factory.LazyFunction(timezone.now)

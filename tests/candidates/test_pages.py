@@ -3,6 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from candidates.models import Application, StageChange
+from candidates.services import move_to_stage
 from tests.factories import ApplicationFactory, CandidateFactory, JobFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +142,15 @@ def test_candidate_page_shows_every_application_and_its_history(recruiter_client
     assert page.count('class="card"') == 2
     assert "Applied → <strong>Video interview</strong>" in page
     assert "by riley" in page
+
+
+def test_candidate_page_shows_moves_nobody_made_by_hand(recruiter_client):
+    application = ApplicationFactory()
+    move_to_stage([application], application.job.stages.get(name="Offer"), by=None)
+    page = recruiter_client.get(reverse("candidates:candidate-detail", args=[application.candidate_id]))
+    assert page.status_code == 200
+    assert "Applied → <strong>Offer</strong>" in page.content.decode()
+    assert "automatically" in page.content.decode()
 
 
 @pytest.mark.parametrize("size", [10, 500])

@@ -13,6 +13,7 @@ class MoveApplicationsForm(forms.Form):
     def __init__(self, *args, job: Job, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["stage"].queryset = job.stages.order_by("order")
+        self.fields["stage"].label_from_instance = lambda stage: stage.name
         self.fields["applications"].queryset = Application.objects.filter(job=job)
 
     def clean(self) -> dict:

@@ -232,7 +232,7 @@ class VendorSim:
         self.hub.scheduler.call_later(seconds / 2, step("started"))
         self.hub.scheduler.call_later(seconds, step("completed"))
 
-    def presign(self, request_or_base: Request | str, path: str, ttl: float | None = None) -> str:
+    def presign(self, request_or_base: Request | str | None, path: str, ttl: float | None = None) -> str:
         return self.hub.presign(request_or_base, f"{self.name}/{path}", ttl)
 
     # --- request handling ---------------------------------------------------------------
@@ -295,25 +295,26 @@ def _drop_connection(request: Request) -> None:
 class Sandbox:
     """The hub: holds every vendor simulator and the state shared between them."""
 
-    def __init__(self, sims: list[type[VendorSim]], media_secret: bytes = b"sandbox-media") -> None:
+    def __init__(self, sims: list[type[VendorSim]], media_secret: bytes = b"sandbox-media", base_url: str = "") -> None:
         self.scheduler = Scheduler()
-        self.auto_complete_seconds: float | None = None
         self.media_secret = media_secret
-        self.presign_ttl = 300.0
-        self.deliveries: list[Delivery] = []
-        self.webhook_backoff = 0.5  # seconds before the first retry; doubles each time
-        self.webhook_attempts = 6
+        # Where the sandbox is served, for links built outside a request (webhooks, auto-complete).
+        self.base_url = base_url
+        self._sims = sims
         self._http = requests.Session()
         self.vendors: dict[str, VendorSim] = {}
-        for sim in sims:
-            self.vendors[sim.name] = sim(self)
+        self.deliveries: list[Delivery] = []
+        self.reset()
 
     def reset(self) -> None:
+        """Back to the seeded state, with every switch at its default."""
         self.scheduler.clear()
-        self.auto_complete_seconds = None
+        self.auto_complete_seconds: float | None = None
+        self.presign_ttl = 300.0
+        self.webhook_backoff = 0.5  # seconds before the first retry; doubles each time
+        self.webhook_attempts = 6
         self.deliveries.clear()
-        for name, vendor in self.vendors.items():
-            self.vendors[name] = type(vendor)(self)
+        self.vendors = {sim.name: sim(self) for sim in self._sims}
 
     # --- webhooks ----------------------------------------------------------------------
     def deliver(self, vendor: VendorSim, event: str, payload: dict[str, Any]) -> None:
@@ -344,8 +345,9 @@ class Sandbox:
             self.scheduler.call_later(delay, lambda: self._attempt(delivery))
 
     # --- pre-signed media -----------------------------------------------------------------
-    def presign(self, request_or_base: Request | str, path: str, ttl: float | None = None) -> str:
-        base = request_or_base if isinstance(request_or_base, str) else request_or_base.host_url
+    def presign(self, request_or_base: Request | str | None, path: str, ttl: float | None = None) -> str:
+        """A URL to ``path`` under /_media/ that stops working after ``ttl`` seconds."""
+        base = request_or_base.host_url if isinstance(request_or_base, Request) else request_or_base or self.base_url
         expires = int((time.time() + (self.presign_ttl if ttl is None else ttl)) * 1000)
         signature = self._media_signature(path, expires)
         return f"{base.rstrip('/')}/_media/{path}?{urlencode({'Expires': expires, 'Signature': signature})}"

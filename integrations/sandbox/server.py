@@ -29,8 +29,8 @@ SIMULATORS: list[type[VendorSim]] = [WedgeHRSim, HireflixSim, IntervueSim, Merge
 class SandboxApp:
     """WSGI entry point. ``app.hub`` is the live state, for in-process tests."""
 
-    def __init__(self) -> None:
-        self.hub = Sandbox(SIMULATORS)
+    def __init__(self, base_url: str = "") -> None:
+        self.hub = Sandbox(SIMULATORS, base_url=base_url)
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
@@ -134,6 +134,8 @@ def start_in_thread(host: str = "127.0.0.1", port: int = 0) -> RunningSandbox:
     """Serve the sandbox on a background thread; port 0 picks a free one."""
     app = SandboxApp()
     server = make_server(host, port, app, threaded=True)
+    url = f"http://{host}:{server.server_port}"
+    app.hub.base_url = url
     thread = threading.Thread(target=server.serve_forever, name="sandbox-http", daemon=True)
     thread.start()
-    return RunningSandbox(f"http://{host}:{server.server_port}", app, server, thread)
+    return RunningSandbox(url, app, server, thread)

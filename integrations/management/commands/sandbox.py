@@ -19,7 +19,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host: str, port: int, auto_complete: float | None, **options):
-        app = SandboxApp()
+        app = SandboxApp(base_url=f"http://{host}:{port}")
         app.hub.auto_complete_seconds = auto_complete
         self.stdout.write(f"Vendor sandbox on http://{host}:{port} ({', '.join(app.hub.vendors)})")
         if auto_complete is not None:

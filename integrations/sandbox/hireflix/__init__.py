@@ -1,13 +1,5 @@
-"""Simulator of the Hireflix GraphQL API (to be completed)."""
+"""Simulator of the Hireflix GraphQL API: schema.graphql, resolvers.py, models.py, sim.py."""
 
-from werkzeug.routing import Map
+from .sim import HireflixSim
 
-from ..core import VendorSim
-
-
-class HireflixSim(VendorSim):
-    name = "hireflix"
-    url_map = Map([])
-
-    def reset(self) -> None:
-        pass
+__all__ = ["HireflixSim"]

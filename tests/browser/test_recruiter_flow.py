@@ -1,0 +1,44 @@
+"""The recruiter's day in a real browser: log in, find candidates, move them, read the history."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from candidates.roles import RECRUITER
+from tests.factories import PASSWORD, ApplicationFactory, CandidateFactory, JobFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def pipeline():
+    job = JobFactory(title="Site Reliability Engineer")
+    for last_name in ("Okafor", "Okafor", "Lindqvist"):
+        ApplicationFactory(job=job, candidate=CandidateFactory(last_name=last_name))
+    UserFactory(username="riley", first_name="Riley", last_name="Reed", role=RECRUITER)
+    return job
+
+
+def test_recruiter_searches_moves_and_reads_the_history(page: Page, live_server, pipeline):
+    page.goto(f"{live_server.url}/jobs/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    page.get_by_label("Username").fill("riley")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_role("link", name="Site Reliability Engineer").click()
+    expect(page.locator("tbody tr")).to_have_count(3)
+
+    # The search narrows the table in place (htmx) and keeps the URL shareable.
+    page.get_by_placeholder("Name or email").fill("okafor")
+    expect(page.locator("tbody tr")).to_have_count(2)
+    expect(page).to_have_url(re.compile(r"q=okafor"))
+
+    page.get_by_label("Select all on this page").check()
+    page.locator("select[name=stage]").select_option(label="Video interview")
+    page.get_by_role("button", name="Move").click()
+    expect(page.get_by_role("status")).to_have_text("Moved 2 applications to Video interview.")
+
+    page.get_by_role("link", name=re.compile("Okafor")).first.click()
+    expect(page.locator(".timeline li")).to_contain_text(["Applied → Video interview by Riley Reed"])

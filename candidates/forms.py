@@ -1,23 +1,44 @@
-from django import forms
+from typing import Any
 
+from django import forms
+from django.db.models import QuerySet
+
+from .filters import ApplicationFilter
 from .models import Application, Job, Stage
 
+# Bulk forms carry the page's filters under this prefix: their own fields (a target "stage") must not clash.
+CARRIED_FILTER_PREFIX = "filter"
 
-class MoveApplicationsForm(forms.Form):
-    """Move the ticked applications of one job, or every one matching the page's filters, to a stage."""
 
-    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), empty_label="Move to stage…")
+class ApplicationSelectionForm(forms.Form):
+    """The ticked applications of one job, or every one matching the filters the page carried along."""
+
     applications = forms.ModelMultipleChoiceField(queryset=Application.objects.none(), required=False)
     all_matching = forms.BooleanField(required=False)
 
-    def __init__(self, *args, job: Job, **kwargs) -> None:
+    def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].queryset = job.stages.order_by("order")
-        self.fields["stage"].label_from_instance = lambda stage: stage.name
+        self.job = job
         self.fields["applications"].queryset = Application.objects.filter(job=job)
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not cleaned.get("all_matching") and not cleaned.get("applications"):
             raise forms.ValidationError("Select at least one candidate.")
         return cleaned
+
+    def selected(self) -> QuerySet[Application] | Any:
+        """What the recruiter meant: "all matching" is what the page showed, not the whole job."""
+        if self.cleaned_data["all_matching"]:
+            matching = ApplicationFilter(self.data, job=self.job, prefix=CARRIED_FILTER_PREFIX)
+            return matching.qs.values_list("pk", flat=True)
+        return self.cleaned_data["applications"]
+
+
+class MoveApplicationsForm(ApplicationSelectionForm):
+    stage = forms.ModelChoiceField(queryset=Stage.objects.none(), empty_label="Move to stage…")
+
+    def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:
+        super().__init__(*args, job=job, **kwargs)
+        self.fields["stage"].queryset = job.stages.order_by("order")
+        self.fields["stage"].label_from_instance = lambda stage: stage.name

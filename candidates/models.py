@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
 
 
 class Job(models.Model):
@@ -19,6 +20,9 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("candidates:job-detail", args=[self.pk])
 
 
 class Stage(models.Model):
@@ -71,6 +75,9 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("candidates:candidate-detail", args=[self.pk])
 
     @property
     def full_name(self) -> str:

@@ -19,9 +19,20 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "candidates.change_candidate",
         "candidates.add_application",
         "candidates.change_application",
+        "integrations.view_invitation",
+        "integrations.add_invitation",
+        "integrations.view_invitationevent",
     ],
     INTEGRATION_ADMIN: [
         *(f"candidates.{action}_{model}" for model in _PIPELINE for action in ("view", "add", "change", "delete")),
+        *(
+            f"integrations.{action}_{model}"
+            for model in ("vendoraccount", "assessment", "stageassessment")
+            for action in ("view", "add", "change", "delete")
+        ),
+        "integrations.view_invitation",
+        "integrations.add_invitation",
+        "integrations.view_invitationevent",
         MANAGE_INTEGRATIONS,
     ],
 }

@@ -29,7 +29,12 @@ def job_stages(job: Job) -> QuerySet[Stage]:
 
 
 def job_applications(job: Job) -> QuerySet[Application]:
-    return Application.objects.filter(job=job).select_related("candidate", "stage").order_by("-stage_entered_at", "-id")
+    return (
+        Application.objects.filter(job=job)
+        .select_related("candidate", "stage")
+        .prefetch_related("invitations__assessment")  # the assessments column
+        .order_by("-stage_entered_at", "-id")
+    )
 
 
 def search_applications(applications: QuerySet[Application], text: str) -> QuerySet[Application]:
@@ -44,10 +49,12 @@ def search_applications(applications: QuerySet[Application], text: str) -> Query
 
 
 def candidate_with_history(candidate_id: int) -> Candidate:
-    """A candidate with their applications (job, stage, the job's stages) and each one's stage history."""
+    """A candidate with their applications (job, stage, the job's stages), stage history and assessments."""
     history = StageChange.objects.select_related("from_stage", "to_stage", "changed_by").order_by("-changed_at", "-id")
     applications = Application.objects.select_related("job", "stage").prefetch_related(
         Prefetch("stage_changes", queryset=history),
         Prefetch("job__stages", queryset=Stage.objects.order_by("order")),
+        "invitations__assessment__account",
+        "invitations__events",
     )
     return Candidate.objects.prefetch_related(Prefetch("applications", queryset=applications)).get(pk=candidate_id)

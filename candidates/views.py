@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -14,8 +13,6 @@ from .forms import MoveApplicationsForm
 from .models import Candidate, Job
 
 PAGE_SIZE = 50
-# The move form carries the page's filters under this prefix: its own "stage" is the target.
-CARRIED_FILTER_PREFIX = "filter"
 
 
 @permission_required("candidates.view_application", raise_exception=True)
@@ -47,15 +44,9 @@ def move_applications(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=pk)
     form = MoveApplicationsForm(request.POST, job=job)
     if form.is_valid():
-        if form.cleaned_data["all_matching"]:
-            # The filters the recruiter saw travel with the form, so "all matching" means what the page showed.
-            matching = ApplicationFilter(request.POST, job=job, prefix=CARRIED_FILTER_PREFIX)
-            selected = matching.qs.values_list("pk", flat=True)
-        else:
-            selected = form.cleaned_data["applications"]
         stage = form.cleaned_data["stage"]
         try:
-            moved = services.move_to_stage(selected, stage, by=request.user)
+            moved = services.move_to_stage(form.selected(), stage, by=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -64,7 +55,7 @@ def move_applications(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         for error in form.errors.values():
             messages.error(request, " ".join(error))
-    return redirect(_safe_next(request, default=job_detail_url(job)))
+    return redirect(safe_next(request, default=job.get_absolute_url()))
 
 
 @permission_required("candidates.view_candidate", raise_exception=True)
@@ -76,11 +67,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "candidates/candidate_detail.html", {"candidate": candidate})
 
 
-def job_detail_url(job: Job) -> str:
-    return reverse("candidates:job-detail", args=[job.pk])
-
-
-def _safe_next(request: HttpRequest, default: str) -> str:
+def safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target

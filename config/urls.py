@@ -13,5 +13,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", status.healthz, name="healthz"),
     path("status/", status.status_page, name="status"),
+    path("integrations/", include("integrations.urls")),
     path("", include("candidates.urls")),
 ]

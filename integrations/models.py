@@ -1,4 +1,19 @@
+import secrets
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from candidates.models import Application, Stage
+
+from .fields import EncryptedJSONField, EncryptedTextField
+from .states import InvitationState
+from .vendors import client_class, get_client
+from .vendors.base import VendorClient
+from .vendors.types import InvitationRef, VendorConfig
 
 
 class IntegrationsAccess(models.Model):
@@ -11,3 +26,269 @@ class IntegrationsAccess(models.Model):
 
     def __str__(self) -> str:
         return "Integrations access"
+
+
+class Vendor(models.TextChoices):
+    WEDGEHR = "wedgehr", "WedgeHR"
+    HIREFLIX = "hireflix", "Hireflix"
+    INTERVUE = "intervue", "intervue.io"
+
+
+def _webhook_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class VendorAccount(models.Model):
+    """One set of keys for one vendor. Keys and secrets are encrypted and never shown again."""
+
+    vendor = models.CharField(max_length=20, choices=Vendor)
+    name = models.CharField(max_length=120, help_text="To tell accounts apart, e.g. “EU production”.")
+    base_url = models.URLField(
+        blank=True, help_text="Leave empty for the vendor's production API; set it to use the sandbox."
+    )
+    credentials = EncryptedJSONField(default=dict, blank=True)
+    webhook_secret = EncryptedTextField(blank=True)
+    # The secret path segment of this account's webhook URL (Hireflix signs nothing, so the URL is the secret).
+    webhook_token = models.CharField(max_length=64, unique=True, default=_webhook_token, editable=False)
+    enabled = models.BooleanField(default=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_check_ok = models.BooleanField(null=True)
+    last_check_message = models.TextField(blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["vendor", "name"]
+        constraints = [models.UniqueConstraint(fields=["vendor", "name"], name="vendoraccount_unique_name")]
+
+    def __str__(self) -> str:
+        return f"{self.get_vendor_display()} · {self.name}"
+
+    @property
+    def client_class(self) -> type[VendorClient]:
+        return client_class(self.vendor)
+
+    @property
+    def api_base_url(self) -> str:
+        return self.base_url or self.client_class.default_base_url
+
+    def client(self, throttle: Callable[[], None] | None = None) -> VendorClient:
+        """A client for this account; ``throttle`` is the shared rate limiter, run before every request."""
+        config = VendorConfig(
+            base_url=self.api_base_url, credentials=dict(self.credentials or {}), webhook_secret=self.webhook_secret
+        )
+        return get_client(self.vendor, config, throttle=throttle)
+
+    def webhook_url(self) -> str:
+        path = reverse("integrations:webhook", kwargs={"vendor": self.vendor, "token": self.webhook_token})
+        return f"{settings.SITE_URL.rstrip('/')}{path}"
+
+
+class AssessmentKind(models.TextChoices):
+    VIDEO_INTERVIEW = "video_interview", "Video interview"
+    POSITION = "position", "Position"
+    HIRING_ROLE = "hiring_role", "Hiring role"
+    HOME_ASSIGNMENT = "home_assignment", "Home assignment"
+    MOCK_INTERVIEW = "mock_interview", "Mock interview"
+
+
+class Assessment(models.Model):
+    """Something a candidate can be invited to at a vendor, kept in sync from its catalog."""
+
+    account = models.ForeignKey(VendorAccount, on_delete=models.CASCADE, related_name="assessments")
+    remote_id = models.CharField(max_length=200)
+    kind = models.CharField(max_length=30, choices=AssessmentKind)
+    name = models.CharField(max_length=300)
+    active = models.BooleanField(default=True, help_text="Still offered by the vendor at the last sync.")
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["account", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "kind", "remote_id"], name="assessment_unique_remote"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()}, {self.account.get_vendor_display()})"
+
+
+class StageAssessment(models.Model):
+    """Which assessment a job stage sends, and how."""
+
+    stage = models.OneToOneField(Stage, on_delete=models.CASCADE, related_name="assessment_mapping")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="stage_mappings")
+    invite_on_entry = models.BooleanField(
+        default=True, help_text="Invite candidates as soon as they enter the stage; otherwise only on request."
+    )
+    send_email = models.BooleanField(default=True, help_text="Let the vendor email the invitation.")
+    link_expiry_days = models.PositiveSmallIntegerField(
+        default=7, help_text="How long the candidate's link stays valid, where the vendor lets us choose."
+    )
+    deadline_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Remind, then expire, invitations not completed within this many days."
+    )
+    options = models.JSONField(default=dict, blank=True, help_text="Vendor-specific options, e.g. mock time slots.")
+
+    class Meta:
+        verbose_name = "stage assessment"
+
+    def __str__(self) -> str:
+        return f"{self.stage} → {self.assessment.name}"
+
+    def invite_options(self) -> dict:
+        """What every invite sent for this stage carries."""
+        return {
+            **self.options,
+            "send_email": self.send_email,
+            "expiry_days": self.link_expiry_days,
+            "deadline_days": self.deadline_days,
+        }
+
+
+class BulkSend(models.Model):
+    """One request to invite many applications to an assessment: by hand, or on entering a stage.
+
+    Only what cannot be derived is stored; the progress counts come from its invitations.
+    """
+
+    class Trigger(models.TextChoices):
+        MANUAL = "manual", "Sent by hand"
+        STAGE = "stage", "Entered a mapped stage"
+        ATS = "ats", "Scheduled in the company ATS"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="bulk_sends")
+    trigger = models.CharField(max_length=10, choices=Trigger, default=Trigger.MANUAL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    total = models.PositiveIntegerField(help_text="Applications asked for, including the skipped ones.")
+    skipped = models.PositiveIntegerField(default=0, help_text="Already invited to this assessment before.")
+    # send_email, link_expiry_days, deadline_days, time_slots: what every invite of this send carries
+    options = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.assessment.name} to {self.total} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+def _idempotency_key() -> str:
+    return f"inv-{uuid.uuid4().hex}"
+
+
+class Invitation(models.Model):
+    """One application invited to one assessment: its state and what the vendor told us."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="invitations")
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="invitations")
+    bulk_send = models.ForeignKey(
+        BulkSend, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
+    )
+    state = models.CharField(max_length=20, choices=InvitationState, default=InvitationState.QUEUED, db_index=True)
+    # Sent with every invite (WedgeHR uniqueId, Hireflix externalId) so a retry can never invite twice.
+    idempotency_key = models.CharField(max_length=64, unique=True, default=_idempotency_key, editable=False)
+    remote_id = models.CharField(max_length=200, blank=True, db_index=True)
+    vendor_status = models.CharField(max_length=100, blank=True)
+    candidate_url = models.URLField(max_length=1000, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True, help_text="The vendor's own words for the last failure.")
+    # Scores, verdict, feedback and the ids needed to fetch results later; never pre-signed links.
+    results = models.JSONField(default=dict, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "assessment"], name="invitation_unique_per_assessment"),
+        ]
+        indexes = [models.Index(fields=["assessment", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.application.candidate} → {self.assessment.name} ({self.state})"
+
+    def ref(self) -> InvitationRef:
+        """What a vendor client needs to find this invitation again."""
+        return InvitationRef(
+            key=self.idempotency_key,
+            assessment_id=self.assessment.remote_id,
+            assessment_kind=self.assessment.kind,
+            email=self.application.candidate.email,
+            remote_id=self.remote_id,
+        )
+
+
+class InvitationEvent(models.Model):
+    """The timeline of an invitation: every state change and every vendor event, with its source."""
+
+    class Source(models.TextChoices):
+        SYSTEM = "system", "System"
+        USER = "user", "User"
+        VENDOR_API = "vendor_api", "Vendor API answer"
+        WEBHOOK = "webhook", "Webhook"
+        POLL = "poll", "Polling"
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="events")
+    source = models.CharField(max_length=20, choices=Source)
+    from_state = models.CharField(max_length=20, choices=InvitationState, blank=True)
+    to_state = models.CharField(max_length=20, choices=InvitationState, blank=True)
+    vendor_status = models.CharField(max_length=100, blank=True)
+    message = models.TextField(blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        change = f"{self.from_state} → {self.to_state}" if self.to_state else self.vendor_status or self.message
+        return f"{self.get_source_display()}: {change}"
+
+
+class WebhookEvent(models.Model):
+    """Every webhook delivery, stored before anything else happens to it, whatever its verdict."""
+
+    class Verdict(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        DUPLICATE = "duplicate", "Duplicate (already received)"
+        BAD_SIGNATURE = "bad_signature", "Rejected: signature does not verify"
+        MALFORMED = "malformed", "Rejected: malformed"
+        UNKNOWN_ACCOUNT = "unknown_account", "Rejected: unknown account"
+
+    account = models.ForeignKey(VendorAccount, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    vendor = models.CharField(max_length=20)
+    event_id = models.CharField(max_length=200, blank=True)
+    event_type = models.CharField(max_length=100, blank=True)
+    verdict = models.CharField(max_length=20, choices=Verdict)
+    error = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.TextField(blank=True)
+    # The normalized StatusUpdate the vendor module read from this event, replayed by the apply task.
+    update = models.JSONField(null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    processing_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            # The same event delivered twice is stored once as accepted, then as duplicate.
+            models.UniqueConstraint(
+                fields=["account", "event_id"],
+                condition=models.Q(verdict="accepted"),
+                name="webhookevent_unique_accepted_event",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vendor} {self.event_type or '?'} ({self.verdict})"

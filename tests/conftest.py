@@ -67,7 +67,23 @@ def celery_worker_thread():
     from config.celery_app import app
 
     with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=10) as worker:
+        _running_workers.append(worker)
         yield worker
+        _running_workers.remove(worker)
+
+
+_running_workers: list = []
+
+
+@pytest.fixture
+def without_thread_worker():
+    """Stop the session's in-process worker from consuming, for tests that run worker processes of their own."""
+    queue = "celery"
+    for worker in _running_workers:
+        worker.consumer.cancel_task_queue(queue)
+    yield
+    for worker in _running_workers:
+        worker.consumer.add_task_queue(queue)
 
 
 @pytest.fixture(scope="session")

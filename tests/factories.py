@@ -6,6 +6,8 @@ from factory.django import DjangoModelFactory
 
 from candidates.demo import PIPELINE
 from candidates.models import Application, Candidate, Job, Stage
+from integrations.demo import ACCOUNTS as DEMO_CREDENTIALS
+from integrations.models import Assessment, AssessmentKind, Invitation, VendorAccount
 
 PASSWORD = "correct-horse-battery"
 
@@ -77,3 +79,33 @@ class ApplicationFactory(DjangoModelFactory):
     job = factory.SubFactory(JobFactory)
     stage = factory.LazyAttribute(lambda a: a.job.stages.order_by("order").first())
     stage_entered_at = factory.LazyFunction(timezone.now)
+
+
+class VendorAccountFactory(DjangoModelFactory):
+    """A vendor account; pass base_url=sandbox.url_for(vendor) to talk to the sandbox."""
+
+    class Meta:
+        model = VendorAccount
+
+    vendor = "wedgehr"
+    name = factory.Sequence(lambda n: f"Account {n}")
+    credentials = factory.LazyAttribute(lambda a: dict(DEMO_CREDENTIALS[a.vendor]))
+    webhook_secret = "whsec-test-secret"
+
+
+class AssessmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Assessment
+
+    account = factory.SubFactory(VendorAccountFactory)
+    remote_id = factory.Sequence(lambda n: f"remote-{n}")
+    kind = AssessmentKind.VIDEO_INTERVIEW
+    name = factory.Sequence(lambda n: f"Assessment {n}")
+
+
+class InvitationFactory(DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    application = factory.SubFactory(ApplicationFactory)
+    assessment = factory.SubFactory(AssessmentFactory)

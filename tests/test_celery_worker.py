@@ -1,7 +1,6 @@
 """A task sent from Django is run by a real Celery worker, over the configured broker."""
 
 import os
-import time
 
 import pytest
 from django.conf import settings
@@ -10,15 +9,7 @@ from django.urls import reverse
 
 from config.celery_app import app
 from config.tasks import HEARTBEAT_KEY, heartbeat
-
-
-def wait_for(predicate, seconds=15.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+from tests.waiting import wait_for
 
 
 def test_the_broker_is_the_one_the_environment_asks_for():

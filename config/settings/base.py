@@ -5,6 +5,8 @@ Celery broker under ``var/``, a file cache, and the local vendor sandbox.
 DATABASE_URL, CELERY_BROKER_URL and REDIS_URL switch to PostgreSQL and Redis.
 """
 
+import base64
+import hashlib
 from pathlib import Path
 
 import environ
@@ -170,10 +172,44 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs; the integrations app adds its polling jobs here.
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "config.tasks.heartbeat", "schedule": 30.0},
+    "requeue-stale-sends": {"task": "integrations.tasks.requeue_stale_sends", "schedule": 120.0},
+    "poll-statuses": {"task": "integrations.tasks.poll_statuses", "schedule": env.float("POLL_INTERVAL", default=30.0)},
+    "enforce-deadlines": {"task": "integrations.tasks.enforce_deadlines", "schedule": 900.0},
 }
 WORKER_HEARTBEAT_STALE_AFTER = 120  # seconds without a heartbeat before the status page says so
 
 # --- Vendors -----------------------------------------------------------------
+# Fernet keys for vendor credentials and webhook secrets, newest first (rotate by prepending).
+# Debug derives one from SECRET_KEY; production must set its own, independent of SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS and DEBUG:
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(f"field-encryption:{SECRET_KEY}".encode()).digest()).decode()
+    ]
+# Every vendor call has a timeout: (connect, read) seconds.
+VENDOR_HTTP_TIMEOUT = (env.float("VENDOR_CONNECT_TIMEOUT", default=5.0), env.float("VENDOR_READ_TIMEOUT", default=30.0))
+# Requests per vendor key, shared by every worker (intervue documents 50 per minute).
+VENDOR_RATE_LIMITS = {
+    "wedgehr": env.str("WEDGEHR_RATE_LIMIT", default="300/minute"),
+    "hireflix": env.str("HIREFLIX_RATE_LIMIT", default="300/minute"),
+    "intervue": env.str("INTERVUE_RATE_LIMIT", default="50/minute"),
+    "merge": env.str("MERGE_RATE_LIMIT", default="300/minute"),
+}
+# How long a worker waits for a free slot before handing the wait to Celery (a retry with countdown).
+VENDOR_RATE_LIMIT_MAX_WAIT = env.float("VENDOR_RATE_LIMIT_MAX_WAIT", default=5.0)
+# Sending invitations: retries with exponential backoff (seconds) and jitter, then give up.
+INVITE_MAX_RETRIES = env.int("INVITE_MAX_RETRIES", default=8)
+INVITE_RETRY_BACKOFF = env.float("INVITE_RETRY_BACKOFF", default=2.0)
+INVITE_RETRY_BACKOFF_MAX = env.float("INVITE_RETRY_BACKOFF_MAX", default=300.0)
+# A send claimed less than this ago may still be in flight on another worker: not "in doubt" yet.
+INVITE_IN_DOUBT_GRACE = env.float("INVITE_IN_DOUBT_GRACE", default=VENDOR_HTTP_TIMEOUT[0] + VENDOR_HTTP_TIMEOUT[1] + 5)
+# A queued or sending invitation untouched for this long lost its task; beat re-enqueues it.
+INVITE_STALE_AFTER = env.int("INVITE_STALE_AFTER", default=600)
+# A webhook vendor's invitation unchanged for this long gets polled as a fallback.
+WEBHOOK_OVERDUE_AFTER = env.int("WEBHOOK_OVERDUE_AFTER", default=900)
+# Public URL of this app, for the webhook addresses shown to admins.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 # The local simulators of every vendor; `python manage.py sandbox` serves them here.
 SANDBOX_URL = env.str("SANDBOX_URL", default="http://127.0.0.1:8765")
 

@@ -8,6 +8,11 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+# Two keys, so that the suite reads rows written with an older key as after a rotation.
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEYS",
+    "Vb0bEQUtd6hwqFgOk6Kgzc9ptNVQ7FyfGUJCZN4W4eo=,hD3O3Cc1Q0FVNyrqzJfDaOh3hJMSRIF3TyzhDoqf7Ro=",
+)
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="hiring-test-"))
 
 from .base import *  # noqa: F403
@@ -16,3 +21,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
 WHITENOISE_AUTOREFRESH = True
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not shared-cache memory: worker threads and worker processes see the test's rows,
+    # and WAL lets them write without locking whole tables.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

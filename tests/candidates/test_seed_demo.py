@@ -6,8 +6,13 @@ from candidates.models import Application, Candidate, Job, StageChange
 pytestmark = pytest.mark.django_db
 
 
-def test_seed_demo_is_idempotent_and_logins_work(client, tmp_path, settings, capsys):
+@pytest.fixture(autouse=True)
+def demo_settings(settings, tmp_path, sandbox):
     settings.VAR_DIR = tmp_path
+    settings.SANDBOX_URL = sandbox.url
+
+
+def test_seed_demo_is_idempotent_and_logins_work(client, capsys):
     call_command("seed_demo")
     first = capsys.readouterr().out
     call_command("seed_demo")
@@ -25,8 +30,7 @@ def test_seed_demo_is_idempotent_and_logins_work(client, tmp_path, settings, cap
     assert client.login(username="recruiter", password=password)
 
 
-def test_every_demo_application_has_a_history_ending_in_its_stage(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
+def test_every_demo_application_has_a_history_ending_in_its_stage():
     call_command("seed_demo", candidates=40)
     for application in Application.objects.prefetch_related("stage_changes"):
         latest = max(application.stage_changes.all(), key=lambda c: (c.changed_at, c.pk))

@@ -64,16 +64,17 @@ def test_a_stage_of_another_job_is_refused_and_nothing_moves():
     assert not StageChange.objects.exists()
 
 
-@pytest.mark.parametrize("count", [3, 120])
-def test_a_bulk_move_runs_the_same_queries_whatever_the_count(count):
-    job = JobFactory()
-    applications = ApplicationFactory.create_batch(count, job=job)
-    with CaptureQueriesContext(connection) as queries:
-        moved = move_to_stage(applications, stage_named(job, "Video interview"))
-    assert len(moved) == count
-    # select for update, update, insert history; plus the savepoint pair on some backends
-    assert len(queries) <= 6, [q["sql"] for q in queries]
-    assert Application.objects.filter(stage__name="Video interview").count() == count
+def test_a_bulk_move_runs_the_same_queries_whatever_the_count():
+    def queries_to_move(count):
+        job = JobFactory()
+        applications = ApplicationFactory.create_batch(count, job=job)
+        with CaptureQueriesContext(connection) as queries:
+            moved = move_to_stage(applications, stage_named(job, "Video interview"))
+        assert len(moved) == count
+        assert Application.objects.filter(job=job, stage__name="Video interview").count() == count
+        return len(queries)
+
+    assert queries_to_move(3) == queries_to_move(120)
 
 
 def test_the_hook_hears_only_the_applications_that_moved():

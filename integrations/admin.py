@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+
+from candidates.models import Job
+from candidates.roles import MANAGE_INTEGRATIONS
+
+from . import services
+from .forms import StageMappingForm, VendorAccountAddForm, VendorAccountForm
+from .models import Assessment, Invitation, InvitationEvent, StageAssessment, VendorAccount
+from .selectors import mappable_assessments
+from .vendors.errors import VendorError
+
+
+class IntegrationAdminMixin:
+    """Vendor configuration is for integration admins only, whatever the model permissions say."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(MANAGE_INTEGRATIONS) and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm(MANAGE_INTEGRATIONS) and super().has_view_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm(MANAGE_INTEGRATIONS) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.has_perm(MANAGE_INTEGRATIONS) and super().has_delete_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(MANAGE_INTEGRATIONS) and super().has_add_permission(request)
+
+
+@admin.register(VendorAccount)
+class VendorAccountAdmin(IntegrationAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "vendor", "enabled", "connection", "last_synced_at", "assessment_count"]
+    list_filter = ["vendor", "enabled"]
+    search_fields = ["name"]
+    actions = ["test_connection", "sync_catalog"]
+    readonly_fields = ["vendor", "api_base_url", "webhook_address", "connection", "last_checked_at", "last_synced_at"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type:
+        form = VendorAccountForm if obj else VendorAccountAddForm
+        # The key fields are added per vendor in the form's __init__; only model fields go to the factory.
+        kwargs.update(form=form, fields=form.Meta.fields)
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request: HttpRequest, obj: VendorAccount | None = None) -> list:
+        if obj is None:
+            return [(None, {"fields": ["vendor", "name", "base_url", "enabled"]})]
+        form = VendorAccountForm(instance=obj)
+        secrets = [name for name in form.fields if name.startswith("credential_")] + ["new_webhook_secret"]
+        return [
+            (None, {"fields": ["vendor", "name", "enabled", "base_url", "api_base_url"]}),
+            ("Keys", {"fields": secrets, "description": "Stored encrypted. Never shown again once saved."}),
+            ("Webhooks", {"fields": ["webhook_address"]}),
+            ("Status", {"fields": ["connection", "last_checked_at", "last_synced_at"]}),
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.readonly_fields if obj else []
+
+    def get_queryset(self, request: HttpRequest):
+        return super().get_queryset(request).annotate(n_assessments=Count("assessments"))
+
+    @admin.display(description="Connection")
+    def connection(self, obj: VendorAccount) -> str:
+        if obj.last_check_ok is None:
+            return "Not checked yet"
+        verdict = "OK" if obj.last_check_ok else "Failed"
+        return f"{verdict}: {obj.last_check_message}" if obj.last_check_message else verdict
+
+    @admin.display(description="Assessments")
+    def assessment_count(self, obj: VendorAccount) -> int:
+        return obj.n_assessments
+
+    @admin.display(description="API base URL in use")
+    def api_base_url(self, obj: VendorAccount) -> str:
+        return obj.api_base_url
+
+    @admin.display(description="Webhook URL")
+    def webhook_address(self, obj: VendorAccount) -> str:
+        if obj.client_class.status_delivery != "webhook":
+            return f"{obj.get_vendor_display()} sends no webhooks; its status is polled."
+        return format_html(
+            "<code>{}</code><br><span class='help'>Paste it into {}'s webhook settings, with the secret above.</span>",
+            obj.webhook_url(),
+            obj.get_vendor_display(),
+        )
+
+    def response_add(self, request: HttpRequest, obj: VendorAccount, post_url_continue: str | None = None):
+        # The keys are entered on the change page, in the fields of the vendor just chosen.
+        messages.info(request, f"Now enter the keys of {obj}.")
+        return HttpResponseRedirect(reverse("admin:integrations_vendoraccount_change", args=[obj.pk]))
+
+    # --- actions: on the list and as buttons on the change page ------------------------------
+    @admin.action(description="Test connection", permissions=["change"])
+    def test_connection(self, request: HttpRequest, queryset) -> None:
+        for account in queryset:
+            result = services.check_connection(account)
+            level = messages.SUCCESS if result.ok else messages.ERROR
+            self.message_user(request, f"{account}: {'connected' if result.ok else 'failed'}. {result.message}", level)
+
+    @admin.action(description="Sync catalog", permissions=["change"])
+    def sync_catalog(self, request: HttpRequest, queryset) -> None:
+        for account in queryset:
+            try:
+                report = services.sync_catalog(account)
+            except VendorError as exc:
+                self.message_user(request, f"{account}: sync failed. {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"{account}: catalog synced ({report}).", messages.SUCCESS)
+
+    def get_urls(self) -> list:
+        def button(action):
+            @require_POST
+            def view(request: HttpRequest, object_id: str) -> HttpResponse:
+                account = get_object_or_404(VendorAccount, pk=object_id)
+                if not self.has_change_permission(request, account):
+                    raise PermissionDenied
+                action(request, VendorAccount.objects.filter(pk=account.pk))
+                return redirect("admin:integrations_vendoraccount_change", account.pk)
+
+            return self.admin_site.admin_view(view)
+
+        return [
+            path(
+                "<path:object_id>/test-connection/",
+                button(self.test_connection),
+                name="integrations_vendoraccount_test",
+            ),
+            path("<path:object_id>/sync-catalog/", button(self.sync_catalog), name="integrations_vendoraccount_sync"),
+            *super().get_urls(),
+        ]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(IntegrationAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "account", "active", "last_synced_at"]
+    list_filter = ["account__vendor", "kind", "active"]
+    search_fields = ["name", "remote_id"]
+    list_select_related = ["account"]
+    readonly_fields = ["account", "remote_id", "kind", "name", "active", "last_synced_at", "raw"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the catalog comes from the vendor (Sync catalog)
+
+
+@admin.register(StageAssessment)
+class StageAssessmentAdmin(IntegrationAdminMixin, admin.ModelAdmin):
+    """Mappings are edited a job at a time, on the job's mapping page."""
+
+    list_display = ["stage", "job", "assessment", "invite_on_entry", "send_email", "deadline_days"]
+    list_filter = ["assessment__account__vendor", "invite_on_entry"]
+    list_select_related = ["stage__job", "assessment__account"]
+    search_fields = ["stage__job__title", "stage__name", "assessment__name"]
+
+    @admin.display(description="Job")
+    def job(self, obj: StageAssessment) -> HttpResponse:
+        url = reverse("admin:integrations_stageassessment_job", args=[obj.stage.job_id])
+        return format_html('<a href="{}">{}</a>', url, obj.stage.job.title)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def get_urls(self) -> list:
+        return [
+            path(
+                "job/<int:job_id>/", self.admin_site.admin_view(self.map_job), name="integrations_stageassessment_job"
+            ),
+            *super().get_urls(),
+        ]
+
+    def map_job(self, request: HttpRequest, job_id: int) -> HttpResponse:
+        """Every stage of a job, each with the assessment it sends (chosen from the synced catalog)."""
+        if not (request.user.has_perm(MANAGE_INTEGRATIONS) and self.has_change_permission(request)):
+            raise PermissionDenied
+        job = get_object_or_404(Job, pk=job_id)
+        stages = list(job.stages.select_related("assessment_mapping").order_by("order"))
+        assessments = mappable_assessments()
+        forms = [
+            StageMappingForm(
+                request.POST or None,
+                prefix=f"stage-{stage.pk}",
+                instance=getattr(stage, "assessment_mapping", None),
+                stage=stage,
+                assessments=assessments,
+            )
+            for stage in stages
+        ]
+        if request.method == "POST" and all(form.is_valid() for form in forms):
+            with transaction.atomic():
+                for form in forms:
+                    options = {k: v for k, v in form.cleaned_data.items() if k != "assessment"}
+                    services.map_stage(form.stage, form.cleaned_data["assessment"], **options)
+            messages.success(request, f"Saved the assessments of {job.title}.")
+            return redirect("admin:integrations_stageassessment_job", job.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Assessments per stage: {job.title}",
+            "job": job,
+            "forms": forms,
+            "has_catalog": assessments.exists(),
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/integrations/map_job.html", context)
+
+
+class InvitationEventInline(admin.TabularInline):
+    model = InvitationEvent
+    extra = 0
+    can_delete = False
+    fields = ["occurred_at", "source", "from_state", "to_state", "vendor_status", "message"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(IntegrationAdminMixin, admin.ModelAdmin):
+    list_display = ["application", "assessment", "state", "vendor_status", "attempts", "state_changed_at"]
+    list_filter = ["state", "assessment__account__vendor"]
+    search_fields = ["application__candidate__email", "remote_id", "idempotency_key"]
+    list_select_related = ["application__candidate", "application__job", "assessment"]
+    readonly_fields = [f.name for f in Invitation._meta.fields]
+    inlines = [InvitationEventInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,39 @@
+"""Reads of the integrations app."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from .models import Assessment, BulkSend
+from .states import InvitationState
+
+
+def mappable_assessments() -> QuerySet[Assessment]:
+    """What a stage can be mapped to: active catalog items of enabled accounts."""
+    return (
+        Assessment.objects.filter(active=True, account__enabled=True)
+        .select_related("account")
+        .order_by("account__vendor", "account__name", "kind", "name")
+    )
+
+
+def bulk_send_progress(bulk: BulkSend) -> dict[str, object]:
+    """Counts per state of a send's invitations, and the failures with the vendor's words."""
+    counts = {state: 0 for state in InvitationState.values}
+    for row in bulk.invitations.values("state").annotate(n=Count("pk")):
+        counts[row["state"]] = row["n"]
+    pending = counts[InvitationState.QUEUED] + counts[InvitationState.SENDING]
+    failures = (
+        bulk.invitations.filter(state=InvitationState.FAILED)
+        .select_related("application__candidate")
+        .order_by("application__candidate__last_name")[:200]
+    )
+    return {
+        "counts": counts,
+        "queued": pending,
+        "sent": bulk.total - bulk.skipped - pending - counts[InvitationState.FAILED],
+        "failed": counts[InvitationState.FAILED],
+        "skipped": bulk.skipped,
+        "done": pending == 0,
+        "failures": failures,
+    }

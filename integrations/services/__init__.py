@@ -1,0 +1,29 @@
+"""Writes of the integrations app. Views, admin actions and tasks call these."""
+
+from .accounts import SyncReport, check_connection, map_stage, sync_catalog
+from .deadlines import enforce_deadlines
+from .invitations import apply_update, find_invitation, record_state
+from .polling import poll_account, poll_account_by_pk, pollable_accounts
+from .sending import BatchOutcome, give_up, request_invitations, send_batch, stale_sends
+from .webhooks import apply_webhook_event, record_webhook_events
+
+__all__ = [
+    "BatchOutcome",
+    "SyncReport",
+    "apply_update",
+    "apply_webhook_event",
+    "check_connection",
+    "enforce_deadlines",
+    "find_invitation",
+    "give_up",
+    "map_stage",
+    "poll_account",
+    "poll_account_by_pk",
+    "pollable_accounts",
+    "record_state",
+    "record_webhook_events",
+    "request_invitations",
+    "send_batch",
+    "stale_sends",
+    "sync_catalog",
+]

@@ -1,0 +1,136 @@
+"""Invitation state changes: the one place where an invitation's state moves.
+
+Every vendor word (API answer, webhook, poll) lands in the timeline; the state
+itself only moves forward (see integrations.states), so a late or replayed event
+is recorded and otherwise ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Invitation, InvitationEvent, VendorAccount
+from ..states import InvitationState, can_move
+from ..vendors.types import StatusUpdate
+
+_TIMESTAMP_FOR = {
+    InvitationState.INVITED: "invited_at",
+    InvitationState.STARTED: "started_at",
+    InvitationState.COMPLETED: "completed_at",
+}
+
+
+def find_invitation(account: VendorAccount, update: StatusUpdate) -> Invitation | None:
+    """The invitation a vendor's update is about: by our key, then the vendor's id, then email."""
+    invitations = Invitation.objects.filter(assessment__account=account)
+    if update.key:
+        found = invitations.filter(idempotency_key=update.key).first()
+        if found:
+            return found
+    if update.remote_id:
+        found = invitations.filter(remote_id=update.remote_id).first()
+        if found:
+            return found
+    if update.email:
+        by_email = invitations.filter(application__candidate__email__iexact=update.email)
+        if update.assessment_id:
+            by_email = by_email.filter(assessment__remote_id=update.assessment_id)
+        # Most recent first: a re-invited candidate's update concerns the newest invitation.
+        return by_email.order_by("-created_at").first()
+    return None
+
+
+@transaction.atomic
+def apply_update(invitation: Invitation, update: StatusUpdate, source: str) -> bool:
+    """Record a vendor's update in the timeline and move the state if it is a step forward."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    moved = bool(update.state) and can_move(invitation.state, update.state)
+    event = InvitationEvent(
+        invitation=invitation,
+        source=source,
+        vendor_status=update.vendor_status[:100],
+        payload=jsonable(update.details),
+        occurred_at=update.occurred_at or timezone.now(),
+    )
+    changed = ["updated_at"]
+    if moved:
+        event.from_state, event.to_state = invitation.state, update.state
+        _set_state(invitation, update.state, changed)
+        invitation.vendor_status = update.vendor_status[:100]
+        changed.append("vendor_status")
+    else:
+        event.message = f"Kept {invitation.state}: the vendor reported {update.state or update.vendor_status}."
+    if update.remote_id and not invitation.remote_id:
+        invitation.remote_id = update.remote_id
+        changed.append("remote_id")
+    if update.details:
+        invitation.results = {**invitation.results, **jsonable(update.details)}
+        changed.append("results")
+    event.save()
+    invitation.save(update_fields=changed)
+    return moved
+
+
+def record_state(
+    invitation: Invitation,
+    state: str,
+    *,
+    source: str,
+    message: str = "",
+    expect: Iterable[str] | None = None,
+    **fields: Any,
+) -> bool:
+    """Move an invitation on our own account (sending, invited, failed...), with a timeline entry.
+
+    With ``expect``, the state moves only if the row (re-read under a lock) is still
+    in one of those states: a webhook may have moved it on meanwhile. ``fields`` are
+    saved either way. Returns whether the state moved.
+    """
+    with transaction.atomic():
+        current = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        moves = expect is None or current.state in set(expect)
+        changed = ["updated_at", *fields]
+        for name, value in fields.items():
+            setattr(current, name, value)
+        previous = current.state
+        if moves:
+            _set_state(current, state, changed)
+        else:
+            message = f"{message} (kept {previous}: the vendor had already reported it)"
+        current.save(update_fields=changed)
+        InvitationEvent.objects.create(
+            invitation=current,
+            source=source,
+            from_state=previous if moves else "",
+            to_state=state if moves else "",
+            message=message[:2000],
+            occurred_at=timezone.now(),
+        )
+    invitation.state = current.state
+    return moves
+
+
+def _set_state(invitation: Invitation, state: str, changed: list[str]) -> None:
+    now = timezone.now()
+    invitation.state = state
+    invitation.state_changed_at = now
+    changed.extend(["state", "state_changed_at"])
+    stamp = _TIMESTAMP_FOR.get(state)
+    if stamp and getattr(invitation, stamp) is None:
+        setattr(invitation, stamp, now)
+        changed.append(stamp)
+
+
+def jsonable(value: Any) -> Any:
+    """Details as JSON: datetimes become ISO strings."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

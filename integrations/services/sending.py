@@ -1,0 +1,291 @@
+"""From "invite these applications" to every candidate invited exactly once.
+
+1. ``request_invitations`` creates the Invitation rows (queued) in bulk, skipping
+   applications already invited to the assessment, and enqueues batches after commit.
+2. ``send_batch`` claims queued rows (queued -> sending), calls the vendor, and
+   records each answer. A row found in ``sending`` was claimed by an attempt that
+   died or lost its answer: it is reconciled with the vendor before any resend, so
+   a crash mid-batch never invites anyone twice and never loses anyone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from candidates.models import Application
+
+from ..models import Assessment, BulkSend, Invitation, InvitationEvent
+from ..ratelimit import throttle_for
+from ..states import InvitationState
+from ..vendors.errors import Permanent, Retryable, UnknownOutcome, VendorError
+from ..vendors.types import InviteRequest, InviteResult
+from .invitations import record_state
+
+logger = logging.getLogger(__name__)
+Source = InvitationEvent.Source
+# States in which our own send is still the latest word; after them, only the vendor moves it.
+_UNSENT = (InvitationState.QUEUED, InvitationState.SENDING)
+
+
+def request_invitations(
+    applications: Iterable[Application | int],
+    assessment: Assessment,
+    by: AbstractBaseUser | None = None,
+    *,
+    trigger: str = BulkSend.Trigger.MANUAL,
+    options: dict[str, Any] | None = None,
+) -> BulkSend:
+    """Queue an invitation per application (skipping those already invited) and send them in batches."""
+    from ..tasks import send_invitations
+
+    ids = sorted({a.pk if isinstance(a, Application) else int(a) for a in applications})
+    with transaction.atomic():
+        already = set(
+            Invitation.objects.filter(assessment=assessment, application_id__in=ids).values_list(
+                "application_id", flat=True
+            )
+        )
+        bulk = BulkSend.objects.create(
+            assessment=assessment,
+            trigger=trigger,
+            created_by=by,
+            total=len(ids),
+            skipped=len(already),
+            options=options or {},
+        )
+        # A concurrent send to the same candidates loses the race quietly, through the unique constraint.
+        Invitation.objects.bulk_create(
+            [Invitation(application_id=pk, assessment=assessment, bulk_send=bulk) for pk in ids if pk not in already],
+            ignore_conflicts=True,
+        )
+        new_ids = list(Invitation.objects.filter(bulk_send=bulk).order_by("pk").values_list("pk", flat=True))
+        if len(new_ids) != len(ids) - len(already):
+            bulk.skipped = len(ids) - len(new_ids)
+            bulk.save(update_fields=["skipped"])
+        now = timezone.now()
+        who = getattr(by, "username", None) or BulkSend.Trigger(trigger).label.lower()
+        InvitationEvent.objects.bulk_create(
+            InvitationEvent(
+                invitation_id=pk,
+                source=Source.USER if by else Source.SYSTEM,
+                to_state=InvitationState.QUEUED,
+                message=f"Queued ({who}).",
+                occurred_at=now,
+            )
+            for pk in new_ids
+        )
+        size = assessment.account.client_class.max_batch_size
+        for start in range(0, len(new_ids), size):
+            batch = new_ids[start : start + size]
+            transaction.on_commit(lambda batch=batch: send_invitations.delay(batch))
+    logger.info("bulk send %s: %s queued, %s skipped", bulk.pk, len(new_ids), bulk.skipped)
+    return bulk
+
+
+@dataclass
+class BatchOutcome:
+    """What a send attempt leaves to do: the invitations to try again, and when."""
+
+    retry_ids: list[int] = field(default_factory=list)
+    retry_after: float | None = None
+    last_error: str = ""
+
+
+def send_batch(invitation_ids: list[int]) -> BatchOutcome:
+    """Send one batch; safe to run again with the same ids at any point."""
+    claimed, in_doubt, busy = _claim(invitation_ids)
+    outcome = BatchOutcome()
+    if busy:
+        # Another worker claimed these moments ago and may be sending them right now.
+        outcome.retry_ids += [i.pk for i in busy]
+        outcome.retry_after = settings.INVITE_IN_DOUBT_GRACE
+    if not claimed and not in_doubt:
+        return outcome
+    account = (claimed or in_doubt)[0].assessment.account
+    client = account.client(throttle=throttle_for(account.vendor, str(account.pk)))
+
+    # A previous attempt may have reached the vendor: ask before sending again.
+    for invitation in in_doubt:
+        try:
+            found = client.reconcile(_request(invitation))
+        except VendorError as exc:
+            _still_in_doubt(invitation, exc, outcome)
+            continue
+        if found:
+            _record_invited(invitation, found, "Found at the vendor after an interrupted send.")
+        else:
+            claimed.append(invitation)
+
+    if claimed:
+        _send(client, claimed, outcome)
+    return outcome
+
+
+def give_up(invitation_ids: list[int], reason: str) -> None:
+    """Retries exhausted: what is still queued or in doubt fails with the last reason."""
+    for invitation in Invitation.objects.filter(
+        pk__in=invitation_ids, state__in=[InvitationState.QUEUED, InvitationState.SENDING]
+    ):
+        record_state(
+            invitation,
+            InvitationState.FAILED,
+            source=Source.SYSTEM,
+            message=f"Gave up after {invitation.attempts} attempts: {reason}",
+            expect=_UNSENT,
+            last_error=reason[:2000],
+        )
+
+
+# --- steps ----------------------------------------------------------------------------------
+def _claim(ids: list[int]) -> tuple[list[Invitation], list[Invitation], list[Invitation]]:
+    """Move queued rows to sending.
+
+    Returns (claimed now, left in sending by an attempt that died or lost its answer,
+    claimed by another worker too recently to tell).
+    """
+    grace_cutoff = timezone.now() - timedelta(seconds=settings.INVITE_IN_DOUBT_GRACE)
+    with transaction.atomic():
+        rows = list(
+            Invitation.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk__in=ids, state__in=[InvitationState.QUEUED, InvitationState.SENDING])
+            .select_related("application__candidate", "assessment__account", "bulk_send")
+            .order_by("pk")
+        )
+        claimed = [r for r in rows if r.state == InvitationState.QUEUED]
+        in_doubt = [r for r in rows if r.state == InvitationState.SENDING and r.state_changed_at < grace_cutoff]
+        busy = [r for r in rows if r.state == InvitationState.SENDING and r.state_changed_at >= grace_cutoff]
+        rows = claimed + in_doubt
+        now = timezone.now()
+        Invitation.objects.filter(pk__in=[r.pk for r in rows]).update(
+            state=InvitationState.SENDING, attempts=F("attempts") + 1, state_changed_at=now
+        )
+        for invitation in rows:
+            invitation.attempts += 1
+        InvitationEvent.objects.bulk_create(
+            InvitationEvent(
+                invitation=r,
+                source=Source.SYSTEM,
+                from_state=InvitationState.QUEUED,
+                to_state=InvitationState.SENDING,
+                message=f"Sending (attempt {r.attempts}).",
+                occurred_at=now,
+            )
+            for r in claimed
+        )
+        for invitation in claimed:
+            invitation.state = InvitationState.SENDING
+    return claimed, in_doubt, busy
+
+
+def _send(client: Any, invitations: list[Invitation], outcome: BatchOutcome) -> None:
+    requests = [_request(i) for i in invitations]
+    try:
+        results = client.invite(requests)
+    except UnknownOutcome as exc:
+        for invitation in invitations:
+            _still_in_doubt(invitation, exc, outcome)
+        return
+    except Retryable as exc:
+        for invitation in invitations:
+            _back_to_queue(invitation, exc, outcome)
+        return
+    except Permanent as exc:
+        for invitation in invitations:
+            _record_failed(invitation, exc)
+        return
+    for invitation, result in zip(invitations, results, strict=True):
+        if result.ok:
+            note = "Already invited at the vendor; adopted that invitation." if result.duplicate else "Invited."
+            _record_invited(invitation, result, note)
+        elif isinstance(result.error, UnknownOutcome):
+            _still_in_doubt(invitation, result.error, outcome)
+        elif isinstance(result.error, Retryable):
+            _back_to_queue(invitation, result.error, outcome)
+        else:
+            _record_failed(invitation, result.error)
+
+
+def _request(invitation: Invitation) -> InviteRequest:
+    candidate = invitation.application.candidate
+    options = dict(invitation.bulk_send.options) if invitation.bulk_send else {}
+    return InviteRequest(
+        key=invitation.idempotency_key,
+        assessment_id=invitation.assessment.remote_id,
+        assessment_kind=invitation.assessment.kind,
+        email=candidate.email,
+        first_name=candidate.first_name,
+        last_name=candidate.last_name,
+        phone=candidate.phone,
+        options=options,
+    )
+
+
+def _record_invited(invitation: Invitation, result: InviteResult, note: str) -> None:
+    state = result.state if result.state and result.state != InvitationState.QUEUED else InvitationState.INVITED
+    record_state(
+        invitation,
+        state,
+        source=Source.VENDOR_API,
+        message=note,
+        expect=_UNSENT,
+        remote_id=result.remote_id[:200],
+        candidate_url=result.candidate_url[:1000],
+        vendor_status=result.vendor_status[:100],
+        last_error="",
+    )
+
+
+def _record_failed(invitation: Invitation, error: BaseException | None) -> None:
+    message = str(error) or type(error).__name__
+    record_state(
+        invitation,
+        InvitationState.FAILED,
+        source=Source.VENDOR_API,
+        message=f"The vendor refused: {message}",
+        expect=_UNSENT,
+        last_error=message[:2000],
+    )
+
+
+def _still_in_doubt(invitation: Invitation, error: VendorError, outcome: BatchOutcome) -> None:
+    """The vendor may have the invite: the row stays in "sending", and the retry reconciles before sending."""
+    _note_retry(invitation, error, outcome)
+
+
+def _back_to_queue(invitation: Invitation, error: VendorError, outcome: BatchOutcome) -> None:
+    record_state(
+        invitation,
+        InvitationState.QUEUED,
+        source=Source.SYSTEM,
+        message=f"Will retry: {error}",
+        expect=[InvitationState.SENDING],
+        last_error=str(error)[:2000],
+    )
+    _note_retry(invitation, error, outcome)
+
+
+def _note_retry(invitation: Invitation, error: VendorError, outcome: BatchOutcome) -> None:
+    outcome.retry_ids.append(invitation.pk)
+    outcome.last_error = str(error)
+    if error.retry_after is not None:
+        outcome.retry_after = max(outcome.retry_after or 0, error.retry_after)
+
+
+def stale_sends(older_than: timedelta) -> list[int]:
+    """Invitations queued or sending for too long: their task was lost (a broker restart, say)."""
+    cutoff = timezone.now() - older_than
+    return list(
+        Invitation.objects.filter(
+            state__in=[InvitationState.QUEUED, InvitationState.SENDING], state_changed_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )

@@ -1,0 +1,91 @@
+"""The interface every vendor client implements, the way django-anymail keeps one backend per ESP.
+
+A client is built from a VendorConfig, speaks only plain dataclasses, and raises
+only the errors of ``integrations.vendors.errors``. It must work against the real
+vendor unchanged: the sandbox differs only by base URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import ClassVar
+
+from .errors import Permanent
+from .types import (
+    ConnectionCheck,
+    InvitationRef,
+    InviteRequest,
+    InviteResult,
+    MediaItem,
+    RemoteAssessment,
+    ResultLink,
+    StatusUpdate,
+    VendorConfig,
+    WebhookEvent,
+)
+
+
+class VendorClient:
+    vendor: ClassVar[str]  # the VendorAccount.vendor value
+    label: ClassVar[str]
+    default_base_url: ClassVar[str]  # the production host, from the vendor's document
+    # The credential fields an admin fills in, with their labels; all are secret.
+    credential_fields: ClassVar[Mapping[str, str]]
+    # How status comes back: "webhook" vendors still get polled as a fallback.
+    status_delivery: ClassVar[str] = "webhook"
+    # Largest number of candidates one invite() call should be given.
+    max_batch_size: ClassVar[int] = 50
+
+    def __init__(self, config: VendorConfig, throttle: Callable[[], None] | None = None) -> None:
+        self.config = config
+        self.throttle = throttle  # hand it to VendorHTTP(throttle=...)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.config.base_url}>"
+
+    # --- required ---------------------------------------------------------------
+    def check_credentials(self) -> ConnectionCheck:
+        """Make one cheap authenticated call; never raises for a bad key, reports it."""
+        raise NotImplementedError
+
+    def list_assessments(self) -> Iterator[RemoteAssessment]:
+        """Everything a candidate can be invited to, across every page."""
+        raise NotImplementedError
+
+    def invite(self, batch: list[InviteRequest]) -> list[InviteResult]:
+        """Invite a batch; one result per request, in the same order.
+
+        A failure that concerns one candidate is returned in that result's ``error``;
+        a failure of the whole call (auth, 429, timeout) is raised.
+        """
+        raise NotImplementedError
+
+    def reconcile(self, request: InviteRequest) -> InviteResult | None:
+        """After an UnknownOutcome: the invite the vendor already has for this request, or None."""
+        raise NotImplementedError
+
+    def fetch_statuses(self, refs: Iterable[InvitationRef], since: datetime | None = None) -> Iterator[StatusUpdate]:
+        """Current status of these invitations, with as few requests as the vendor allows."""
+        raise NotImplementedError
+
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[WebhookEvent]:
+        """Verify and normalize a delivery. Raises InvalidSignature or Permanent (malformed)."""
+        raise Permanent(f"{self.label} sends no webhooks")
+
+    # --- on demand, fetched fresh at each call ------------------------------------------
+    def result_links(self, ref: InvitationRef) -> list[ResultLink]:
+        return []
+
+    def media(self, ref: InvitationRef) -> list[MediaItem]:
+        return []
+
+    # --- where the vendor has them ---------------------------------------------------------
+    def cancel(self, ref: InvitationRef) -> None:
+        raise Permanent(f"{self.label} cannot cancel an invitation")
+
+    def resend(self, ref: InvitationRef) -> None:
+        raise Permanent(f"{self.label} cannot resend an invitation")
+
+    def delete_for_reinvite(self, ref: InvitationRef) -> None:
+        raise Permanent(f"{self.label} cannot delete an invitation")

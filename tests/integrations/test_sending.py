@@ -1,0 +1,140 @@
+"""Sending invitations, step by step against the sandbox (the worker-driven runs are in test_pipeline)."""
+
+import pytest
+from django.urls import reverse
+
+from candidates.services import move_to_stage
+from integrations import services
+from integrations.models import BulkSend, Invitation, WebhookEvent
+from integrations.states import InvitationState
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_grace(settings):
+    settings.INVITE_IN_DOUBT_GRACE = 0
+
+
+def send_all(bulk):
+    """What the tasks do, inline: send every batch, retrying what asks to be retried."""
+    pending = list(bulk.invitations.values_list("pk", flat=True))
+    for _ in range(20):
+        if not pending:
+            return
+        pending = services.send_batch(pending).retry_ids
+    raise AssertionError(f"still pending: {pending}")
+
+
+def test_a_bulk_send_skips_and_reports_candidates_already_invited(mapped_stage, applicants, recruiter):
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    applications = applicants(job, 5)
+    first = services.request_invitations(applications[:2], assessment, recruiter)
+    second = services.request_invitations(applications, assessment, recruiter)
+    assert (first.total, first.skipped) == (2, 0)
+    assert (second.total, second.skipped) == (5, 2)
+    assert Invitation.objects.count() == 5
+    assert set(second.invitations.values_list("state", flat=True)) == {InvitationState.QUEUED}
+
+
+def test_entering_a_mapped_stage_queues_invitations_after_commit(
+    mapped_stage, applicants, recruiter, django_capture_on_commit_callbacks
+):
+    job, stage, _ = mapped_stage("hireflix")
+    applications = applicants(job, 3)
+    with django_capture_on_commit_callbacks() as callbacks:
+        move_to_stage(applications, stage, by=recruiter)
+    bulk = BulkSend.objects.get()
+    assert (bulk.trigger, bulk.total, bulk.created_by) == (BulkSend.Trigger.STAGE, 3, recruiter)
+    assert bulk.options["send_email"] is True
+    assert len(callbacks) == 1  # one batch, enqueued only once the move is committed
+
+
+@pytest.mark.parametrize("vendor", ["wedgehr", "hireflix", "intervue"])
+def test_a_batch_is_invited_once_with_the_vendors_ids(mapped_stage, applicants, control, vendor):
+    job, _, assessment = mapped_stage(vendor, invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 4), assessment)
+    send_all(bulk)
+    invitations = list(bulk.invitations.all())
+    assert {i.state for i in invitations} == {InvitationState.INVITED}
+    assert all(i.remote_id and i.attempts == 1 for i in invitations)
+    counts = control.invites(vendor)[assessment.remote_id]
+    assert sorted(counts.values()) == [1, 1, 1, 1]
+
+
+@pytest.mark.parametrize("vendor", ["wedgehr", "hireflix"])
+def test_a_dropped_answer_is_reconciled_without_inviting_twice(mapped_stage, applicants, control, vendor):
+    job, _, assessment = mapped_stage(vendor, invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 3), assessment)
+    ids = list(bulk.invitations.values_list("pk", flat=True))
+
+    control.control(f"{vendor}/faults", {"drop_rate": 1.0})
+    outcome = services.send_batch(ids)
+    assert sorted(outcome.retry_ids) == sorted(ids)
+    assert set(Invitation.objects.values_list("state", flat=True)) == {InvitationState.SENDING}
+
+    control.control(f"{vendor}/faults", {"drop_rate": 0.0})
+    assert services.send_batch(ids).retry_ids == []
+    assert set(Invitation.objects.values_list("state", flat=True)) == {InvitationState.INVITED}
+    assert sorted(control.invites(vendor)[assessment.remote_id].values()) == [1, 1, 1]
+
+
+def test_a_send_claimed_moments_ago_is_left_to_the_worker_sending_it(mapped_stage, applicants, settings):
+    settings.INVITE_IN_DOUBT_GRACE = 60
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 2), assessment)
+    ids = list(bulk.invitations.values_list("pk", flat=True))
+    Invitation.objects.update(state=InvitationState.SENDING)  # another worker's claim, just now
+    outcome = services.send_batch(ids)
+    assert sorted(outcome.retry_ids) == sorted(ids)
+    assert outcome.retry_after == 60
+    assert set(Invitation.objects.values_list("attempts", flat=True)) == {0}
+
+
+def test_the_vendors_validation_message_shows_on_the_candidate(mapped_stage, recruiter_client, control):
+    job, _, assessment = mapped_stage("hireflix", invite_on_entry=False)
+    from tests.factories import ApplicationFactory, CandidateFactory
+
+    application = ApplicationFactory(job=job, candidate=CandidateFactory(email="not-an-email@@example"))
+    send_all(services.request_invitations([application], assessment))
+    invitation = Invitation.objects.get()
+    assert invitation.state == InvitationState.FAILED
+    assert invitation.last_error
+    page = recruiter_client.get(reverse("candidates:candidate-detail", args=[application.candidate_id]))
+    assert f"Hireflix said: {invitation.last_error}" in page.content.decode()
+
+
+def test_retries_exhausted_fail_with_the_last_reason(mapped_stage, applicants):
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 2), assessment)
+    services.give_up(list(bulk.invitations.values_list("pk", flat=True)), "Service temporarily unavailable")
+    assert set(bulk.invitations.values_list("state", flat=True)) == {InvitationState.FAILED}
+    assert set(bulk.invitations.values_list("last_error", flat=True)) == {"Service temporarily unavailable"}
+
+
+def test_a_dropped_intervue_request_is_settled_by_its_webhook_not_by_resending(
+    mapped_stage, applicants, control, sandbox, client
+):
+    """intervue has no idempotency key and no lookup by email: resending could book a second interview."""
+    job, _, assessment = mapped_stage("intervue", invite_on_entry=False)
+    account = assessment.account
+    control.control("intervue/webhook", {"url": "http://127.0.0.1:9/hook", "secret": account.webhook_secret})
+    bulk = services.request_invitations(applicants(job, 3), assessment)
+    ids = list(bulk.invitations.values_list("pk", flat=True))
+    control.control("intervue/faults", {"drop_rate": 1.0})
+    services.send_batch(ids)
+    control.control("intervue/faults", {"drop_rate": 0.0})
+
+    assert sorted(services.send_batch(ids).retry_ids) == sorted(ids)  # still in doubt: not sent again
+    assert set(Invitation.objects.values_list("state", flat=True)) == {InvitationState.SENDING}
+
+    url = reverse("integrations:webhook", kwargs={"vendor": "intervue", "token": account.webhook_token})
+    for delivery in [d for d in sandbox.app.hub.deliveries if d.event == "requested"]:
+        client.post(url, data=delivery.body, content_type="application/json", headers=delivery.headers)
+    for event in WebhookEvent.objects.filter(verdict="accepted").order_by("pk"):
+        services.apply_webhook_event(event.pk)
+
+    assert set(Invitation.objects.values_list("state", flat=True)) == {InvitationState.INVITED}
+    assert all(Invitation.objects.values_list("remote_id", flat=True))
+    assert sorted(control.invites("intervue")[assessment.remote_id].values()) == [1, 1, 1]
+    assert services.send_batch(ids).retry_ids == []  # settled: a late retry does nothing

@@ -1,0 +1,128 @@
+"""The webhook endpoint: good, forged, replayed, malformed and out-of-order deliveries.
+
+The payloads and signatures are the sandbox's own deliveries, captured and replayed here.
+"""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from integrations import services
+from integrations.models import WebhookEvent
+from integrations.states import InvitationState
+from tests.integrations.test_sending import send_all
+
+pytestmark = pytest.mark.django_db
+
+NOWHERE = "http://127.0.0.1:9/hook"  # deliveries are captured in the sandbox, not sent anywhere useful
+
+
+@pytest.fixture
+def invited(mapped_stage, applicants, control, sandbox):
+    """An intervue invitation sent through the sandbox, whose later webhooks we can capture."""
+
+    def make(vendor="intervue"):
+        job, _, assessment = mapped_stage(vendor, invite_on_entry=False)
+        account = assessment.account
+        control.control(f"{vendor}/webhook", {"url": NOWHERE, "secret": account.webhook_secret})
+        bulk = services.request_invitations(applicants(job, 1), assessment)
+        send_all(bulk)
+        return bulk.invitations.get(), account
+
+    return make
+
+
+def deliveries(sandbox, event=None):
+    found = [d for d in sandbox.app.hub.deliveries if event is None or d.event == event]
+    assert found, f"no {event or ''} delivery captured"
+    return found
+
+
+def post(client, account, delivery, body=None, **headers):
+    url = reverse("integrations:webhook", kwargs={"vendor": account.vendor, "token": account.webhook_token})
+    sent = {**{k: v for k, v in delivery.headers.items() if k != "Content-Type"}, **headers}
+    return client.post(
+        url, data=body if body is not None else delivery.body, content_type="application/json", headers=sent
+    )
+
+
+def apply_pending():
+    for event in WebhookEvent.objects.filter(verdict=WebhookEvent.Verdict.ACCEPTED, processed_at=None).order_by("pk"):
+        services.apply_webhook_event(event.pk)
+
+
+def test_a_signed_event_is_stored_applied_and_answered_fast(client, invited, control, sandbox):
+    invitation, account = invited()
+    control.control("intervue/advance", {"ref": invitation.application.candidate.email, "action": "completed"})
+    response = post(client, account, deliveries(sandbox, "completed")[-1])
+    assert response.status_code == 200
+    assert response.json() == {"accepted": 1, "duplicates": 0}
+    apply_pending()
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.COMPLETED
+    assert invitation.events.filter(source="webhook").exists()
+
+
+def test_a_forged_signature_is_refused_with_401_and_kept(client, invited, control, sandbox):
+    invitation, account = invited()
+    control.control("intervue/advance", {"ref": invitation.application.candidate.email, "action": "completed"})
+    delivery = deliveries(sandbox, "completed")[-1]
+    response = post(client, account, delivery, **{"X-Intervue-Signature": "0" * 64})
+    assert response.status_code == 401
+    stored = WebhookEvent.objects.get()
+    assert stored.verdict == WebhookEvent.Verdict.BAD_SIGNATURE
+    assert json.loads(stored.body) == json.loads(delivery.body)
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.INVITED
+
+
+def test_a_replayed_event_is_recorded_once(client, invited, control, sandbox):
+    invitation, account = invited()
+    control.control("intervue/advance", {"ref": invitation.application.candidate.email, "action": "completed"})
+    delivery = deliveries(sandbox, "completed")[-1]
+    assert post(client, account, delivery).json() == {"accepted": 1, "duplicates": 0}
+    assert post(client, account, delivery).json() == {"accepted": 0, "duplicates": 1}
+    apply_pending()
+    assert WebhookEvent.objects.filter(verdict="accepted").count() == 1
+    assert WebhookEvent.objects.filter(verdict="duplicate").count() == 1
+    assert invitation.events.filter(source="webhook").count() == 1
+
+
+def test_a_malformed_body_gets_400_and_is_kept(client, invited):
+    url = reverse("integrations:webhook", kwargs={"vendor": "hireflix", "token": "nope"})
+    assert client.post(url, data="{}", content_type="application/json").status_code == 404
+    _, hireflix = invited("hireflix")
+    url = reverse("integrations:webhook", kwargs={"vendor": "hireflix", "token": hireflix.webhook_token})
+    response = client.post(url, data="{not json", content_type="application/json")
+    assert response.status_code == 400
+    verdicts = list(WebhookEvent.objects.order_by("pk").values_list("verdict", "body"))
+    assert verdicts == [("unknown_account", "{}"), ("malformed", "{not json")]
+
+
+def test_events_out_of_order_never_move_an_invitation_backwards(client, invited, control, sandbox):
+    invitation, account = invited()
+    email = invitation.application.candidate.email
+    control.control("intervue/advance", {"ref": email, "action": "started"})
+    control.control("intervue/advance", {"ref": email, "action": "completed"})
+    scheduled = deliveries(sandbox, "scheduled")[-1]
+    completed = deliveries(sandbox, "completed")[-1]
+    post(client, account, completed)  # the completion overtakes the scheduling
+    post(client, account, scheduled)
+    apply_pending()
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.COMPLETED
+    kept = invitation.events.filter(source="webhook", to_state="")
+    assert kept.count() == 1 and "Kept completed" in kept.get().message
+
+
+def test_hireflix_webhooks_are_authenticated_by_the_account_url(client, invited, control, sandbox):
+    invitation, account = invited("hireflix")
+    control.control("hireflix/advance", {"ref": invitation.remote_id, "action": "completed"})
+    finish = deliveries(sandbox, "interview.finish")[-1]
+    wrong = reverse("integrations:webhook", kwargs={"vendor": "hireflix", "token": "guessed-token"})
+    assert client.post(wrong, data=finish.body, content_type="application/json").status_code == 404
+    assert post(client, account, finish).status_code == 200
+    apply_pending()
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.COMPLETED

@@ -43,7 +43,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 bench: install
-	$(BIN)/pytest tests/benchmarks -m benchmark -s -p no:randomly $(PYTEST_ARGS)
+	$(BIN)/pytest tests/benchmarks -m benchmark -s $(PYTEST_ARGS)
 
 clean:
 	rm -rf var $(VENV)

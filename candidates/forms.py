@@ -36,6 +36,10 @@ class ApplicationSelectionForm(forms.Form):
 
 
 class MoveApplicationsForm(ApplicationSelectionForm):
+    # The bulk bar is one form with several buttons (move, send assessment): the browser must not
+    # demand a target stage before sending an assessment. The server still requires it for a move.
+    use_required_attribute = False
+
     stage = forms.ModelChoiceField(queryset=Stage.objects.none(), empty_label="Move to stage…")
 
     def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:

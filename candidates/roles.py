@@ -27,12 +27,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *(f"candidates.{action}_{model}" for model in _PIPELINE for action in ("view", "add", "change", "delete")),
         *(
             f"integrations.{action}_{model}"
-            for model in ("vendoraccount", "assessment", "stageassessment")
+            for model in ("vendoraccount", "assessment", "stageassessment", "mergelink", "mergestagemapping")
             for action in ("view", "add", "change", "delete")
         ),
         "integrations.view_invitation",
         "integrations.add_invitation",
         "integrations.view_invitationevent",
+        "integrations.view_remoteinterview",
         MANAGE_INTEGRATIONS,
     ],
 }

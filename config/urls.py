@@ -14,5 +14,6 @@ urlpatterns = [
     path("healthz", status.healthz, name="healthz"),
     path("status/", status.status_page, name="status"),
     path("integrations/", include("integrations.urls")),
+    path("api/", include("integrations.api.urls")),
     path("", include("candidates.urls")),
 ]

@@ -14,9 +14,11 @@ import requests
 from candidates.models import Job
 
 from . import services
-from .models import Assessment, AssessmentKind, VendorAccount
+from .models import Assessment, AssessmentKind, MergeLink, VendorAccount
 from .sandbox.hireflix import HireflixSim
 from .sandbox.intervue import IntervueSim
+from .sandbox.merge import API_KEY as MERGE_API_KEY
+from .sandbox.merge import GREENHOUSE_TOKEN
 from .sandbox.server import start_in_thread
 from .sandbox.wedgehr import WedgeHRSim
 
@@ -62,6 +64,18 @@ def seed_vendor_accounts(sandbox_url: str) -> list[str]:
             report = services.sync_catalog(account) if check.ok else "not synced"
             lines.append(f"{account}: {'connected' if check.ok else check.message}; catalog {report}")
             accounts[vendor] = account
+        # The company ATS, linked through Merge; it imports nothing until an admin maps one of its stages.
+        link, _ = MergeLink.objects.get_or_create(
+            name="Sandbox Greenhouse",
+            defaults={
+                "base_url": f"{sandbox_url.rstrip('/')}/merge/api/ats/v1",
+                "api_key": MERGE_API_KEY,
+                "account_token": GREENHOUSE_TOKEN,
+                "ats_name": "Greenhouse",
+            },
+        )
+        check = services.check_link(link)
+        lines.append(f"Merge link {link}: {'connected' if check.ok else check.message}")
     for job in Job.objects.filter(title__in=MAPPINGS):
         for stage in job.stages.filter(name__in=MAPPINGS[job.title]):
             if hasattr(stage, "assessment_mapping"):

@@ -9,8 +9,8 @@ from django import forms
 from candidates.forms import ApplicationSelectionForm
 from candidates.models import Job, Stage
 
-from .models import Assessment, StageAssessment, VendorAccount
-from .selectors import mappable_assessments
+from .models import Assessment, MergeLink, MergeStageMapping, StageAssessment, VendorAccount
+from .selectors import invite_options, mappable_assessments
 
 KEEP = "Saved. Leave empty to keep it; type a new value to replace it."
 MISSING = "Not set yet."
@@ -111,10 +111,85 @@ class SendAssessmentForm(ApplicationSelectionForm):
         self.fields["assessment"].queryset = mappable_assessments()
 
     def invite_options(self) -> dict[str, Any]:
-        """The options of the job's stage mapped to this assessment, if any; the vendor's defaults otherwise."""
-        mapping = (
-            StageAssessment.objects.filter(stage__job=self.job, assessment=self.cleaned_data["assessment"])
-            .order_by("stage__order")
-            .first()
-        )
-        return mapping.invite_options() if mapping else {"send_email": True}
+        return invite_options(self.job.pk, self.cleaned_data["assessment"])
+
+
+class MergeLinkForm(forms.ModelForm):
+    """A Merge link: the API key and the linked account token are accepted but never rendered back."""
+
+    base_url = forms.URLField(
+        required=False,
+        assume_scheme="https",
+        help_text=MergeLink._meta.get_field("base_url").help_text,
+        label="Base URL",
+    )
+    # Declared here so that the admin's form factory knows them; __init__ sets their help per link.
+    new_api_key = _secret_field("Merge API key", False)
+    new_account_token = _secret_field("Linked account token", False)
+
+    class Meta:
+        model = MergeLink
+        fields = ["name", "ats_name", "base_url", "remote_user_id", "enabled"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["new_api_key"] = _secret_field("Merge API key", bool(self.instance.api_key))
+        self.fields["new_account_token"] = _secret_field("Linked account token", bool(self.instance.account_token))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        missing = [
+            label
+            for name, saved, label in (
+                ("new_api_key", self.instance.api_key, "Merge API key"),
+                ("new_account_token", self.instance.account_token, "Linked account token"),
+            )
+            if not (cleaned.get(name) or saved)
+        ]
+        if missing and cleaned.get("enabled"):
+            raise forms.ValidationError(f"An enabled link needs: {', '.join(missing)}.")
+        return cleaned
+
+    def save(self, commit: bool = True) -> MergeLink:
+        if self.cleaned_data.get("new_api_key"):
+            self.instance.api_key = self.cleaned_data["new_api_key"]
+        if self.cleaned_data.get("new_account_token"):
+            self.instance.account_token = self.cleaned_data["new_account_token"]
+        return super().save(commit)
+
+
+class MergeStageMappingForm(forms.ModelForm):
+    """One ATS stage and the local stage its interviews bring applications into; the ATS stage's id and
+    name are typed in, or picked from the ATS's list with ``for_remote_stages``."""
+
+    remote_stages: dict[str, str] | None = None
+
+    class Meta:
+        model = MergeStageMapping
+        fields = ["remote_stage_id", "remote_stage_name", "stage"]
+
+    @classmethod
+    def for_remote_stages(cls, choices: list[tuple[str, str]]) -> type[MergeStageMappingForm]:
+        """The form with the ATS stage chosen from ``choices`` ((id, label) pairs); its name follows the choice."""
+        declared = {
+            "remote_stages": dict(choices),
+            "remote_stage_id": forms.ChoiceField(label="ATS stage", choices=[("", "---------"), *choices]),
+            "remote_stage_name": forms.CharField(required=False, widget=forms.HiddenInput),
+        }
+        return type(cls.__name__, (cls,), declared)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = Stage.objects.select_related("job").order_by("job__title", "order")
+        current = self.instance.remote_stage_id
+        if self.remote_stages is not None and current and current not in self.remote_stages:
+            field = self.fields["remote_stage_id"]
+            gone = f"{self.instance.remote_stage_name or current} (no longer in the ATS)"
+            field.choices = [*field.choices, (current, gone)]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.remote_stages is not None:
+            chosen = cleaned.get("remote_stage_id")
+            cleaned["remote_stage_name"] = self.remote_stages.get(chosen) or self.instance.remote_stage_name
+        return cleaned

@@ -12,6 +12,7 @@ from candidates.models import Application, Stage
 from .fields import EncryptedJSONField, EncryptedTextField
 from .states import InvitationState
 from .vendors import client_class, get_client
+from .vendors import merge as merge_api
 from .vendors.base import VendorClient
 from .vendors.types import InvitationRef, VendorConfig
 
@@ -292,3 +293,127 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.vendor} {self.event_type or '?'} ({self.verdict})"
+
+
+# --- Merge: the company's own ATS ---------------------------------------------------------------------------
+class MergeLink(models.Model):
+    """One company ATS linked through Merge: its keys, and where the incremental pull of interviews stands."""
+
+    name = models.CharField(max_length=120, unique=True, help_text="To tell links apart, e.g. “Acme Greenhouse”.")
+    base_url = models.URLField(
+        blank=True, help_text=f"Leave empty for Merge's production API ({merge_api.DEFAULT_BASE_URL})."
+    )
+    api_key = EncryptedTextField(blank=True)
+    account_token = EncryptedTextField(blank=True)
+    remote_user_id = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The ATS user (Merge RemoteUser id) on whose behalf interviews are created in the ATS.",
+    )
+    ats_name = models.CharField(max_length=100, blank=True, help_text="The ATS behind this link, e.g. Greenhouse.")
+    enabled = models.BooleanField(default=True)
+    # MergeClient's SyncPosition: what changed after the watermark, read from the cursor on.
+    sync_watermark = models.DateTimeField(null=True, blank=True)
+    # The pull under way, if any: {"cursor", "pull_started_at", "high_water"}.
+    sync_cursor = models.JSONField(default=dict, blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True, help_text="Merge's words for the last failed pull.")
+    last_push_error = models.TextField(blank=True, help_text="Why the last interview could not be created in the ATS.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "Merge ATS link"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ats_name})" if self.ats_name else self.name
+
+    @property
+    def api_base_url(self) -> str:
+        return self.base_url or merge_api.DEFAULT_BASE_URL
+
+    @property
+    def ats_label(self) -> str:
+        return self.ats_name or "the ATS"
+
+    def client(self, throttle: Callable[[], None] | None = None) -> merge_api.MergeClient:
+        return merge_api.MergeClient(self.api_base_url, self.api_key or "", self.account_token or "", throttle=throttle)
+
+    @property
+    def sync_position(self) -> merge_api.SyncPosition:
+        state = self.sync_cursor or {}
+        return merge_api.SyncPosition(
+            watermark=self.sync_watermark,
+            cursor=state.get("cursor") or None,
+            pull_started_at=merge_api.parse_datetime(state.get("pull_started_at")),
+            high_water=merge_api.parse_datetime(state.get("high_water")),
+        )
+
+    def set_sync_position(self, position: merge_api.SyncPosition) -> list[str]:
+        """Store ``position``; returns the fields to save."""
+        self.sync_watermark = position.watermark
+        moments = {"pull_started_at": position.pull_started_at, "high_water": position.high_water}
+        state = {name: merge_api.format_datetime(moment) for name, moment in moments.items() if moment}
+        self.sync_cursor = {"cursor": position.cursor, **state} if position.cursor else state
+        return ["sync_watermark", "sync_cursor"]
+
+
+class MergeStageMapping(models.Model):
+    """An ATS job interview stage whose interviews bring the application into a local stage."""
+
+    link = models.ForeignKey(MergeLink, on_delete=models.CASCADE, related_name="stage_mappings")
+    remote_stage_id = models.CharField("ATS stage id", max_length=200, help_text="Merge's JobInterviewStage id.")
+    remote_stage_name = models.CharField("ATS stage", max_length=300, blank=True)
+    stage = models.ForeignKey(
+        Stage, on_delete=models.CASCADE, related_name="merge_mappings", verbose_name="local stage"
+    )
+
+    class Meta:
+        ordering = ["link", "remote_stage_name"]
+        verbose_name = "ATS stage mapping"
+        constraints = [
+            models.UniqueConstraint(fields=["link", "remote_stage_id"], name="mergestagemapping_unique_remote"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.remote_stage_name or self.remote_stage_id} → {self.stage}"
+
+
+class RemoteInterview(models.Model):
+    """A ScheduledInterview of the ATS: pulled from it, or pushed to it for one of our invitations."""
+
+    link = models.ForeignKey(MergeLink, on_delete=models.CASCADE, related_name="interviews")
+    remote_id = models.CharField(max_length=200, help_text="Merge's ScheduledInterview id.")
+    application = models.ForeignKey(
+        Application, on_delete=models.SET_NULL, null=True, blank=True, related_name="remote_interviews"
+    )
+    remote_application_id = models.CharField(max_length=200, blank=True, db_index=True)
+    remote_stage_id = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=100, blank=True, help_text="Merge's status; empty where the ATS has none.")
+    start_at = models.DateTimeField(null=True, blank=True)
+    end_at = models.DateTimeField(null=True, blank=True)
+    remote_was_deleted = models.BooleanField(default=False)
+    remote_modified_at = models.DateTimeField(null=True, blank=True)
+    # Set on the interviews we created: for which invitation, and as which status (one each at most).
+    pushed_invitation = models.ForeignKey(
+        Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="ats_interviews"
+    )
+    pushed_status = models.CharField(max_length=20, blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["link", "remote_id"], name="remoteinterview_unique_remote"),
+            models.UniqueConstraint(
+                fields=["pushed_invitation", "pushed_status"],
+                condition=models.Q(pushed_invitation__isnull=False),
+                name="remoteinterview_unique_push",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link.name} interview {self.remote_id} ({self.status or 'no status'})"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, QuerySet
 
-from .models import Assessment, BulkSend
+from .models import Assessment, BulkSend, StageAssessment
 from .states import InvitationState
 
 
@@ -30,6 +32,7 @@ def bulk_send_progress(bulk: BulkSend) -> dict[str, object]:
     )
     return {
         "counts": counts,
+        "nonzero": [(state, n) for state, n in counts.items() if n],
         "queued": pending,
         "sent": bulk.total - bulk.skipped - pending - counts[InvitationState.FAILED],
         "failed": counts[InvitationState.FAILED],
@@ -37,3 +40,11 @@ def bulk_send_progress(bulk: BulkSend) -> dict[str, object]:
         "done": pending == 0,
         "failures": failures,
     }
+
+
+def invite_options(job_id: int, assessment: Assessment) -> dict[str, Any]:
+    """What a hand-made send carries: the options of the job's first stage mapped to this assessment, if any."""
+    mapping = (
+        StageAssessment.objects.filter(stage__job_id=job_id, assessment=assessment).order_by("stage__order").first()
+    )
+    return mapping.invite_options() if mapping else {"send_email": True}

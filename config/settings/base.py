@@ -175,6 +175,7 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-sends": {"task": "integrations.tasks.requeue_stale_sends", "schedule": 120.0},
     "poll-statuses": {"task": "integrations.tasks.poll_statuses", "schedule": env.float("POLL_INTERVAL", default=30.0)},
     "enforce-deadlines": {"task": "integrations.tasks.enforce_deadlines", "schedule": 900.0},
+    "pull-merge-links": {"task": "integrations.tasks.pull_merge_links", "schedule": 300.0},
 }
 WORKER_HEARTBEAT_STALE_AFTER = 120  # seconds without a heartbeat before the status page says so
 
@@ -212,6 +213,40 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # The local simulators of every vendor; `python manage.py sandbox` serves them here.
 SANDBOX_URL = env.str("SANDBOX_URL", default="http://127.0.0.1:8765")
+
+# --- REST API (/api/v1/, schema at /api/schema/) -----------------------------
+INSTALLED_APPS += ["rest_framework", "rest_framework.authtoken", "drf_spectacular"]
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Token first: its WWW-Authenticate header turns an anonymous request into a 401 rather than a 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # The role groups' model permissions, reads included (view_<model>).
+    "DEFAULT_PERMISSION_CLASSES": ["candidates.api.permissions.RolePermissions"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hiring integrations API",
+    "VERSION": "1.0.0",
+    "DESCRIPTION": (
+        "The hiring pipeline (jobs, stages, applications, candidates) and its assessment invitations. "
+        "Authenticate with `Authorization: Token <key>`; vendor keys and results are never served here."
+    ),
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets shared by several fields, or several choice sets under one field name, named once.
+    "ENUM_NAME_OVERRIDES": {
+        "InvitationStateEnum": "integrations.states.InvitationState",
+        "StageKindEnum": "candidates.models.Stage.Kind",
+        "AssessmentKindEnum": "integrations.models.AssessmentKind",
+    },
+}
+# --- end REST API ------------------------------------------------------------
 
 # --- Logging -----------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

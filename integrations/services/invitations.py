@@ -16,6 +16,7 @@ from django.utils import timezone
 from ..models import Invitation, InvitationEvent, VendorAccount
 from ..states import InvitationState, can_move
 from ..vendors.types import StatusUpdate
+from .ats import schedule_push
 
 _TIMESTAMP_FOR = {
     InvitationState.INVITED: "invited_at",
@@ -62,8 +63,11 @@ def apply_update(invitation: Invitation, update: StatusUpdate, source: str) -> b
         _set_state(invitation, update.state, changed)
         invitation.vendor_status = update.vendor_status[:100]
         changed.append("vendor_status")
+    elif update.state == invitation.state:
+        event.message = f"Confirms {invitation.state}."
     else:
-        event.message = f"Kept {invitation.state}: the vendor reported {update.state or update.vendor_status}."
+        reported = update.state or update.vendor_status
+        event.message = f"Kept {invitation.state}: the vendor reported {reported}, an earlier step."
     if update.remote_id and not invitation.remote_id:
         invitation.remote_id = update.remote_id
         changed.append("remote_id")
@@ -72,6 +76,8 @@ def apply_update(invitation: Invitation, update: StatusUpdate, source: str) -> b
         changed.append("results")
     event.save()
     invitation.save(update_fields=changed)
+    if moved:
+        schedule_push(invitation, event.from_state)
     return moved
 
 
@@ -110,6 +116,8 @@ def record_state(
             message=message[:2000],
             occurred_at=timezone.now(),
         )
+    if moves:
+        schedule_push(current, previous)
     invitation.state = current.state
     return moves
 

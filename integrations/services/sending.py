@@ -50,28 +50,18 @@ def request_invitations(
 
     ids = sorted({a.pk if isinstance(a, Application) else int(a) for a in applications})
     with transaction.atomic():
-        already = set(
-            Invitation.objects.filter(assessment=assessment, application_id__in=ids).values_list(
-                "application_id", flat=True
-            )
-        )
         bulk = BulkSend.objects.create(
-            assessment=assessment,
-            trigger=trigger,
-            created_by=by,
-            total=len(ids),
-            skipped=len(already),
-            options=options or {},
+            assessment=assessment, trigger=trigger, created_by=by, total=len(ids), options=options or {}
         )
-        # A concurrent send to the same candidates loses the race quietly, through the unique constraint.
+        # One invitation per application and assessment: the unique constraint skips those invited
+        # before, including by a send running at the same moment.
         Invitation.objects.bulk_create(
-            [Invitation(application_id=pk, assessment=assessment, bulk_send=bulk) for pk in ids if pk not in already],
+            [Invitation(application_id=pk, assessment=assessment, bulk_send=bulk) for pk in ids],
             ignore_conflicts=True,
         )
         new_ids = list(Invitation.objects.filter(bulk_send=bulk).order_by("pk").values_list("pk", flat=True))
-        if len(new_ids) != len(ids) - len(already):
-            bulk.skipped = len(ids) - len(new_ids)
-            bulk.save(update_fields=["skipped"])
+        bulk.skipped = len(ids) - len(new_ids)
+        bulk.save(update_fields=["skipped"])
         now = timezone.now()
         who = getattr(by, "username", None) or BulkSend.Trigger(trigger).label.lower()
         InvitationEvent.objects.bulk_create(
@@ -99,6 +89,7 @@ class BatchOutcome:
     retry_ids: list[int] = field(default_factory=list)
     retry_after: float | None = None
     last_error: str = ""
+    settled: int = 0  # invitations this attempt brought to invited or failed
 
 
 def send_batch(invitation_ids: list[int]) -> BatchOutcome:
@@ -123,6 +114,7 @@ def send_batch(invitation_ids: list[int]) -> BatchOutcome:
             continue
         if found:
             _record_invited(invitation, found, "Found at the vendor after an interrupted send.")
+            outcome.settled += 1
         else:
             claimed.append(invitation)
 
@@ -132,16 +124,18 @@ def send_batch(invitation_ids: list[int]) -> BatchOutcome:
 
 
 def give_up(invitation_ids: list[int], reason: str) -> None:
-    """Retries exhausted: what is still queued or in doubt fails with the last reason."""
-    for invitation in Invitation.objects.filter(
-        pk__in=invitation_ids, state__in=[InvitationState.QUEUED, InvitationState.SENDING]
-    ):
+    """Retries exhausted: what was surely never sent fails with the last reason.
+
+    An invitation in doubt (the vendor may have it) is not called failed: it stays in
+    "sending" and the stale-send sweep reconciles it with the vendor later.
+    """
+    for invitation in Invitation.objects.filter(pk__in=invitation_ids, state=InvitationState.QUEUED):
         record_state(
             invitation,
             InvitationState.FAILED,
             source=Source.SYSTEM,
             message=f"Gave up after {invitation.attempts} attempts: {reason}",
-            expect=_UNSENT,
+            expect=[InvitationState.QUEUED],
             last_error=reason[:2000],
         )
 
@@ -202,17 +196,20 @@ def _send(client: Any, invitations: list[Invitation], outcome: BatchOutcome) -> 
     except Permanent as exc:
         for invitation in invitations:
             _record_failed(invitation, exc)
+        outcome.settled += len(invitations)
         return
     for invitation, result in zip(invitations, results, strict=True):
         if result.ok:
             note = "Already invited at the vendor; adopted that invitation." if result.duplicate else "Invited."
             _record_invited(invitation, result, note)
+            outcome.settled += 1
         elif isinstance(result.error, UnknownOutcome):
             _still_in_doubt(invitation, result.error, outcome)
         elif isinstance(result.error, Retryable):
             _back_to_queue(invitation, result.error, outcome)
         else:
             _record_failed(invitation, result.error)
+            outcome.settled += 1
 
 
 def _request(invitation: Invitation) -> InviteRequest:

@@ -48,7 +48,7 @@ import requests
 from integrations.states import InvitationState
 
 from .base import VendorClient
-from .errors import Permanent, Retryable
+from .errors import Permanent, Retryable, VendorError
 from .http import VendorHTTP
 from .types import (
     ConnectionCheck,
@@ -125,15 +125,16 @@ class WedgeHRClient(VendorClient):
     def invite(self, batch: list[InviteRequest]) -> list[InviteResult]:
         """One POST per candidate; each candidate's failure stays in its own result.
 
-        A refused key fails the whole call. After a 429 or an outage no new request
-        starts; the candidates not tried come back Retryable, the ones answered keep
-        their answers, so a batch makes progress even while a vendor is flaky.
+        A refused key fails the whole call. After a 429 or a refused key no new request
+        starts (the candidates not tried come back Retryable); a 5xx or a dropped answer
+        concerns its own request only. The ones answered keep their answers, so a batch
+        makes progress even while a vendor is flaky.
         """
-        outcomes = _map_bounded(self._invite_one, batch, self.concurrency)
+        outcomes = _map_bounded(self._invite_one, batch, self.concurrency, stop_on=_slow_down)
         auth = [o for o in outcomes if isinstance(o, Permanent) and o.status_code in (401, 403)]
         if auth:
             raise auth[0]
-        stopped_by = next((o for o in outcomes if isinstance(o, Retryable)), None)
+        stopped_by = next((o for o in outcomes if isinstance(o, Exception) and _slow_down(o)), None)
         results = []
         for request, outcome in zip(batch, outcomes, strict=True):
             if isinstance(outcome, InviteResult):
@@ -398,11 +399,18 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-def _map_bounded(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list[R | Exception | None]:
+def _slow_down(exc: Exception) -> bool:
+    """The vendor refused our key or asked us to slow down: starting more requests cannot help."""
+    return isinstance(exc, VendorError) and exc.status_code in (401, 403, 429)
+
+
+def _map_bounded(
+    fn: Callable[[T], R], items: Sequence[T], workers: int, stop_on: Callable[[Exception], bool]
+) -> list[R | Exception | None]:
     """``fn`` over ``items`` on at most ``workers`` threads; answers (or exceptions) in input order.
 
-    After the first exception no new call starts (calls in flight finish): a batch stops
-    hammering a vendor that refused a key or asked us to slow down. Items never started answer None.
+    After an exception that ``stop_on`` accepts, no new call starts (calls in flight finish).
+    Items never started answer None.
     """
     if not items:
         return []
@@ -414,7 +422,8 @@ def _map_bounded(fn: Callable[[T], R], items: Sequence[T], workers: int) -> list
         try:
             return fn(item)
         except Exception as exc:
-            stop.set()
+            if stop_on(exc):
+                stop.set()
             return exc
 
     with ThreadPoolExecutor(max_workers=min(workers, len(items)), thread_name_prefix="vendor-call") as pool:

@@ -42,3 +42,22 @@ def test_recruiter_searches_moves_and_reads_the_history(page: Page, live_server,
 
     page.get_by_role("link", name=re.compile("Okafor")).first.click()
     expect(page.locator(".timeline li")).to_contain_text(["Applied → Video interview by Riley Reed"])
+
+
+def test_recruiter_sends_an_assessment_to_everyone_matching(page: Page, live_server, pipeline, sandbox):
+    from integrations import services
+    from tests.factories import VendorAccountFactory
+
+    account = VendorAccountFactory(vendor="hireflix", name="Hireflix", base_url=sandbox.url_for("hireflix"))
+    services.sync_catalog(account)
+    page.goto(f"{live_server.url}/jobs/{pipeline.pk}/?q=okafor")
+    page.get_by_label("Username").fill("riley")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.get_by_label("all 2 matching").check()
+    page.get_by_label("Assessment to send").select_option(index=1)
+    page.get_by_role("button", name="Send assessment").click()
+
+    expect(page.get_by_role("status")).to_contain_text("to 2 candidates")
+    expect(page.locator(".stats")).to_contain_text("2asked")

@@ -25,6 +25,14 @@ class Sandbox:
         answer.raise_for_status()
         return answer.json()
 
+    def requests_by_route(self, vendor):
+        """{"METHOD /route": count} of the API requests the vendor has received."""
+        return requests.get(f"{self.url}/_control/counters", timeout=10).json()[vendor]["requests"]
+
+    def requests(self, vendor):
+        """How many API requests the vendor has received."""
+        return sum(self.requests_by_route(vendor).values())
+
     def invites(self, vendor):
         """{assessment id: {email: times invited}} as the vendor saw it."""
         return requests.get(f"{self.url}/_control/counters", timeout=10).json()[vendor]["invites"]

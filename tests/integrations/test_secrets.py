@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 
 from integrations.fields import _fernet
-from integrations.models import VendorAccount
+from integrations.models import MergeLink, VendorAccount
 from tests.factories import VendorAccountFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,7 @@ def test_rotating_the_key_keeps_old_rows_readable(settings, fresh_fernet):
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     settings.FIELD_ENCRYPTION_KEYS = [old]
     account = VendorAccountFactory(credentials={"api_token": KEY})
+    link = MergeLink.objects.create(name="ATS", api_key=KEY, account_token="token-1")
     written_with_old = stored("credentials", account.pk)
 
     settings.FIELD_ENCRYPTION_KEYS = [new, old]  # the new key goes in front
@@ -51,6 +52,7 @@ def test_rotating_the_key_keeps_old_rows_readable(settings, fresh_fernet):
     assert stored("credentials", account.pk) != written_with_old
     settings.FIELD_ENCRYPTION_KEYS = [new]  # the old key can now be dropped
     assert VendorAccount.objects.get(pk=account.pk).credentials == {"api_token": KEY}
+    assert MergeLink.objects.get(pk=link.pk).api_key == KEY
 
 
 def test_a_key_appears_in_no_repr_admin_page_or_log(integration_admin_client, sandbox, caplog):

@@ -104,12 +104,18 @@ def test_the_vendors_validation_message_shows_on_the_candidate(mapped_stage, rec
     assert f"Hireflix said: {invitation.last_error}" in page.content.decode()
 
 
-def test_retries_exhausted_fail_with_the_last_reason(mapped_stage, applicants):
+def test_retries_exhausted_fail_what_was_never_sent_and_keep_what_is_in_doubt(mapped_stage, applicants):
     job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
-    bulk = services.request_invitations(applicants(job, 2), assessment)
-    services.give_up(list(bulk.invitations.values_list("pk", flat=True)), "Service temporarily unavailable")
-    assert set(bulk.invitations.values_list("state", flat=True)) == {InvitationState.FAILED}
-    assert set(bulk.invitations.values_list("last_error", flat=True)) == {"Service temporarily unavailable"}
+    bulk = services.request_invitations(applicants(job, 3), assessment)
+    never_sent = list(bulk.invitations.order_by("pk")[:2])
+    in_doubt = bulk.invitations.order_by("pk").last()
+    Invitation.objects.filter(pk=in_doubt.pk).update(state=InvitationState.SENDING)
+    services.give_up([i.pk for i in [*never_sent, in_doubt]], "Service temporarily unavailable")
+    for invitation in never_sent:
+        invitation.refresh_from_db()
+        assert (invitation.state, invitation.last_error) == ("failed", "Service temporarily unavailable")
+    in_doubt.refresh_from_db()
+    assert in_doubt.state == InvitationState.SENDING  # the vendor may have it: reconciled later, never "failed"
 
 
 def test_a_dropped_intervue_request_is_settled_by_its_webhook_not_by_resending(

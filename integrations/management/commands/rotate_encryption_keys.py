@@ -1,20 +1,25 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from integrations.models import VendorAccount
+from integrations.models import MergeLink, VendorAccount
 
 
 class Command(BaseCommand):
     help = (
-        "Re-encrypt every vendor credential and webhook secret with the first key of FIELD_ENCRYPTION_KEYS. "
+        "Re-encrypt every vendor credential, webhook secret and Merge key with the first key of "
+        "FIELD_ENCRYPTION_KEYS. "
         "Run it after putting a new key in front; then the old keys can be removed."
     )
 
     def handle(self, *args, **options) -> None:
-        count = 0
+        # Reading decrypts with any listed key; saving encrypts with the first.
         with transaction.atomic():
-            # Reading decrypts with any listed key; saving encrypts with the first.
-            for account in VendorAccount.objects.select_for_update():
+            accounts = list(VendorAccount.objects.select_for_update())
+            for account in accounts:
                 account.save(update_fields=["credentials", "webhook_secret"])
-                count += 1
-        self.stdout.write(f"Re-encrypted the secrets of {count} vendor account(s).")
+            links = list(MergeLink.objects.select_for_update())
+            for link in links:
+                link.save(update_fields=["api_key", "account_token"])
+        self.stdout.write(
+            f"Re-encrypted the secrets of {len(accounts)} vendor account(s) and {len(links)} Merge link(s)."
+        )

@@ -1,0 +1,25 @@
+"""The API's root: /api/v1/ (the pipeline and the integrations) and its OpenAPI schema at /api/schema/.
+
+No browsable docs page: drf-spectacular's Swagger UI and Redoc load from a CDN.
+"""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from . import views
+
+app_name = "api"
+
+v1 = [
+    path("", include("candidates.api.urls")),
+    path("assessments/", views.AssessmentList.as_view(), name="assessment-list"),
+    path("bulk-sends/", views.BulkSendCreate.as_view(), name="bulk-send-create"),
+    path("bulk-sends/<int:pk>/", views.BulkSendDetail.as_view(), name="bulk-send"),
+    path("invitations/", views.InvitationList.as_view(), name="invitation-list"),
+    path("invitations/<int:pk>/", views.InvitationDetail.as_view(), name="invitation-detail"),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+]

@@ -1,0 +1,521 @@
+"""Merge ATS sync: interviews scheduled in the company's ATS bring candidates into our stages, and
+our invitations go back to the ATS as ScheduledInterviews.
+
+Pull: ``pull(link)`` reads the interviews changed since the link's saved position, page by page.
+Each page is applied in one transaction together with the position after it, so a crash re-reads
+at most the page it was on; interviews seen twice (the watermark's overlap) are upserted by id.
+An interview still to come at a mapped ATS stage finds or imports its application (the candidate
+by Merge id, then by email) and moves it into the mapped local stage, whose stage-move hook sends
+the vendor invite. Past interviews (an ATS's history, on a first pull) are recorded, never acted on.
+
+Push: once an invitation of an application that came from the ATS is invited, then completed, a
+task creates a ScheduledInterview for it there (SCHEDULED, then COMPLETE). Merge cannot update an
+interview, so each is a create of its own, at most one per status. Merge has no idempotency key:
+every attempt first looks for the interview an earlier, lost attempt may have created.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from candidates.models import Application, Candidate, Stage
+from candidates.services import apply_to_job, move_to_stage
+
+from ..models import Invitation, InvitationEvent, MergeLink, MergeStageMapping, RemoteInterview
+from ..ratelimit import throttle_for
+from ..states import InvitationState
+from ..vendors.errors import Permanent, VendorError
+from ..vendors.merge import (
+    DEFAULT_PAGE_SIZE,
+    JobInterviewStage,
+    MergeClient,
+    MergeObject,
+    ScheduledInterview,
+    SyncPosition,
+    build_interview_payload,
+)
+from ..vendors.merge import Application as MergeApplication
+from ..vendors.merge import Candidate as MergeCandidate
+from ..vendors.merge import Job as MergeJob
+from ..vendors.merge import Page as MergePage
+from ..vendors.types import ConnectionCheck
+
+logger = logging.getLogger(__name__)
+
+# Which ATS interview an invitation state is pushed as; both invited and started count as scheduled.
+PUSH_STATUS = {
+    InvitationState.INVITED: "SCHEDULED",
+    InvitationState.STARTED: "SCHEDULED",
+    InvitationState.COMPLETED: "COMPLETE",
+    InvitationState.REVIEWED: "COMPLETE",
+}
+# How long a pushed SCHEDULED interview lasts when the stage sets no deadline nor link expiry.
+DEFAULT_WINDOW_DAYS = 7
+STAGE_CHOICES_TTL = 300  # seconds; the mapping form lists the ATS's stages without a call per page view
+
+
+def _client(link: MergeLink) -> MergeClient:
+    return link.client(throttle=throttle_for("merge", str(link.pk)))
+
+
+def check_link(link: MergeLink) -> ConnectionCheck:
+    """Whether Merge accepts the link's API key and account token."""
+    try:
+        return link.client().check_credentials()
+    except VendorError as exc:
+        return ConnectionCheck(ok=False, message=str(exc))
+
+
+def pullable_links() -> list[int]:
+    return list(MergeLink.objects.filter(enabled=True).values_list("pk", flat=True))
+
+
+# --- pull ----------------------------------------------------------------------------------------------------
+@dataclass
+class PullReport:
+    pages: int = 0
+    interviews: int = 0
+    imported: int = 0  # applications created here
+    matched: int = 0  # applications found here for a candidate of the ATS
+    moved: int = 0
+    skipped: int = 0  # interviews at a mapped stage whose candidate could not be imported
+    more: bool = False  # stopped at max_pages: the next pull resumes from the saved cursor
+    error: str = ""
+
+    def __str__(self) -> str:
+        text = (
+            f"{self.interviews} interviews in {self.pages} pages: {self.imported} applications imported, "
+            f"{self.matched} matched, {self.moved} moved"
+        )
+        if self.skipped:
+            text += f", {self.skipped} skipped"
+        if self.more:
+            text += "; more pages remain"
+        if self.error:
+            text += f"; stopped: {self.error}"
+        return text
+
+
+class _PositionMoved(Exception):
+    """Another pull of the same link saved a position first; this one stops rather than apply pages twice."""
+
+
+def pull_link_by_pk(link_pk: int) -> PullReport | None:
+    link = MergeLink.objects.filter(pk=link_pk, enabled=True).first()
+    return pull(link) if link else None
+
+
+def pull(link: MergeLink, *, page_size: int = DEFAULT_PAGE_SIZE, max_pages: int | None = None) -> PullReport:
+    """Pull the interviews changed since the link's saved position; the position is saved after every page.
+
+    A Merge error stops the pull and is recorded on the link; the next pull resumes where this one stopped.
+    """
+    report = PullReport()
+    link.refresh_from_db()  # the position saved last, whoever saved it
+    client = _client(link)
+    position = link.sync_position
+    people = _People(client)
+    try:
+        # Expanded applications carry their candidate's id: one request fewer per imported candidate.
+        for page, after in client.sync_interviews(position, page_size=page_size, expand=("application",)):
+            mappings = {m.remote_stage_id: m for m in link.stage_mappings.select_related("stage__job")}
+            people.prefetch(link, page, mappings)  # network before the page's transaction, not inside it
+            _apply_page(link, page, position, after, mappings, people, report)
+            position = after
+            report.pages += 1
+            report.interviews += len(page)
+            if max_pages and report.pages >= max_pages and after.cursor:
+                report.more = True
+                break
+    except VendorError as exc:
+        report.error = str(exc)
+        link.last_error = report.error[:2000]
+        changed = ["last_error", "updated_at"]
+        if isinstance(exc, Permanent) and exc.status_code == 404 and position.cursor:
+            # Merge no longer knows the saved cursor: the next pull starts this one over from its watermark.
+            changed += link.set_sync_position(SyncPosition(watermark=position.watermark))
+        link.save(update_fields=changed)
+        logger.warning("merge pull of link %s stopped: %s", link.pk, report.error)
+    except _PositionMoved:
+        report.error = "another pull of this link saved its position first"
+    logger.info("merge pull of link %s: %s", link.pk, report)
+    return report
+
+
+@transaction.atomic
+def _apply_page(
+    link: MergeLink,
+    page: MergePage[ScheduledInterview],
+    before: SyncPosition,
+    after: SyncPosition,
+    mappings: dict[str, MergeStageMapping],
+    people: _People,
+    report: PullReport,
+) -> None:
+    locked = MergeLink.objects.select_for_update().get(pk=link.pk)
+    if locked.sync_position != before:
+        raise _PositionMoved
+    ids = [i.id for i in page]
+    existing = {
+        r.remote_id: r for r in locked.interviews.filter(remote_id__in=ids).select_related("application__stage")
+    }
+    known = _known_applications(locked, {i.application_id for i in page if i.application_id})
+    now = timezone.now()
+    for interview in page:
+        _apply_interview(locked, interview, existing.get(interview.id), mappings, known, people, now, report)
+    changed = locked.set_sync_position(after)
+    locked.last_synced_at, locked.last_error = now, ""
+    locked.save(update_fields=[*changed, "last_synced_at", "last_error", "updated_at"])
+    link.sync_watermark, link.sync_cursor = locked.sync_watermark, locked.sync_cursor
+    link.last_synced_at, link.last_error = locked.last_synced_at, locked.last_error
+
+
+def _known_applications(link: MergeLink, remote_ids: set[str]) -> dict[str, Application]:
+    """Local applications already linked to these ATS applications by earlier interviews."""
+    rows = (
+        RemoteInterview.objects.filter(link=link, remote_application_id__in=remote_ids, application__isnull=False)
+        .select_related("application__stage")
+        .order_by("-pk")
+    )
+    known: dict[str, Application] = {}
+    for row in rows:
+        known.setdefault(row.remote_application_id, row.application)
+    return known
+
+
+def _apply_interview(
+    link: MergeLink,
+    interview: ScheduledInterview,
+    row: RemoteInterview | None,
+    mappings: dict[str, MergeStageMapping],
+    known: dict[str, Application],
+    people: _People,
+    now: datetime,
+    report: PullReport,
+) -> None:
+    remote_application = interview.application_id or ""
+    stage_id = interview.job_interview_stage_id or ""
+    mapping = mappings.get(stage_id)
+    application = (row.application if row else None) or known.get(remote_application)
+    # Act once per interview and stage: a re-read (overlap, another field changed) must not move anyone back.
+    first_look = row is None or row.remote_stage_id != stage_id or row.application_id is None
+    ours = row is not None and row.pushed_invitation_id is not None
+    if mapping and first_look and not ours and _upcoming(interview, now):
+        application = _bring_in(interview, mapping.stage, application, people, report) or application
+        if application is not None:
+            known[remote_application] = application
+    values = {
+        "application": application,
+        "remote_application_id": remote_application,
+        "remote_stage_id": stage_id,
+        "status": (interview.status or "")[:100],
+        "start_at": interview.start_at,
+        "end_at": interview.end_at,
+        "remote_was_deleted": bool(interview.remote_was_deleted),
+        "remote_modified_at": interview.modified_at,
+        "raw": interview.raw,
+    }
+    if row is None:
+        RemoteInterview.objects.create(link=link, remote_id=interview.id, **values)
+        return
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+
+
+def _upcoming(interview: ScheduledInterview, now: datetime) -> bool:
+    """Scheduled and not over: worth inviting for. An ATS without statuses (Lever) goes by the times alone;
+    any other status (awaiting feedback, complete, an ATS's own such as a cancellation) is not."""
+    if interview.remote_was_deleted or (interview.status or "SCHEDULED") != "SCHEDULED":
+        return False
+    ends = interview.end_at or interview.start_at
+    return ends is None or ends > now
+
+
+def _bring_in(
+    interview: ScheduledInterview,
+    stage: Stage,
+    application: Application | None,
+    people: _People,
+    report: PullReport,
+) -> Application | None:
+    """The local application of the interview's candidate in ``stage``'s job, imported or moved into ``stage``."""
+    if application is None or application.job_id != stage.job_id:
+        candidate = _local_candidate(people.candidate_for(interview))
+        if candidate is None:
+            report.skipped += 1
+            return None
+        application = (
+            Application.objects.filter(candidate=candidate, job_id=stage.job_id).select_related("stage").first()
+        )
+        if application is None:
+            report.imported += 1
+            return apply_to_job(candidate, stage.job, stage=stage)  # entering the stage sends its invite
+        report.matched += 1
+    # Only forward: an application the recruiter already took further stays where it is.
+    if application.stage_id != stage.pk and application.stage.order < stage.order:
+        move_to_stage([application], stage)
+        application.stage = stage
+        report.moved += 1
+    return application
+
+
+def _local_candidate(remote: MergeCandidate | None) -> Candidate | None:
+    """Our candidate for an ATS candidate: by Merge id, then by email; created when neither matches."""
+    if remote is None:
+        return None
+    found = Candidate.objects.filter(external_ref=remote.id).first()
+    if found:
+        return found
+    emails = [e.strip() for e in remote.emails if e and e.strip()]
+    if not emails:
+        return None  # our candidates need an email to be invited
+    by_email = Q()
+    for email in emails:
+        by_email |= Q(email__iexact=email)
+    found = Candidate.objects.filter(by_email).order_by("pk").first()
+    if found:
+        if not found.external_ref:
+            found.external_ref = remote.id[:120]
+            found.save(update_fields=["external_ref"])
+        return found
+    phones = [p.value for p in remote.phone_numbers or ()]
+    return Candidate.objects.create(
+        first_name=(remote.first_name or "")[:100],
+        last_name=(remote.last_name or "")[:100],
+        email=emails[0],
+        phone=(phones[0] if phones else "")[:40],
+        external_ref=remote.id[:120],
+    )
+
+
+@dataclass
+class _People:
+    """The ATS applications and candidates a pull needed, fetched once each."""
+
+    client: MergeClient
+    applications: dict[str, MergeApplication | None] = field(default_factory=dict)
+    candidates: dict[str, MergeCandidate | None] = field(default_factory=dict)
+
+    def prefetch(self, link: MergeLink, page: MergePage[ScheduledInterview], mappings: dict) -> None:
+        now = timezone.now()
+        wanted = [i for i in page if i.application_id and i.job_interview_stage_id in mappings and _upcoming(i, now)]
+        linked = set(
+            RemoteInterview.objects.filter(
+                link=link, remote_application_id__in=[i.application_id for i in wanted], application__isnull=False
+            ).values_list("remote_application_id", flat=True)
+        )
+        for interview in wanted:
+            if interview.application_id not in linked:
+                self.candidate_for(interview)
+
+    def candidate_for(self, interview: ScheduledInterview) -> MergeCandidate | None:
+        application = interview.application
+        if not isinstance(application, MergeApplication):
+            application = self._get(self.applications, MergeApplication, "/applications", interview.application_id)
+        if application is None:
+            return None
+        if isinstance(application.candidate, MergeCandidate):
+            return application.candidate
+        return self._get(self.candidates, MergeCandidate, "/candidates", application.candidate)
+
+    def _get(self, seen: dict, model: type[MergeObject], path: str, object_id: str | None) -> MergeObject | None:
+        if not object_id:
+            return None
+        if object_id not in seen:
+            try:
+                seen[object_id] = model.from_api(self.client.http.get_json(f"{path}/{quote(object_id, safe='')}"))
+            except Permanent as exc:
+                # One unreadable record (deleted since, say) must not block the pages after it.
+                logger.warning("merge %s %s unreadable: %s", path, object_id, exc)
+                seen[object_id] = None
+        return seen[object_id]
+
+
+# --- push ----------------------------------------------------------------------------------------------------
+def schedule_push(invitation: Invitation, previous_state: str) -> None:
+    """The invitation hook: an ATS application's invitation just became scheduled or complete; push it after commit."""
+    status = PUSH_STATUS.get(invitation.state)
+    if status is None or status == PUSH_STATUS.get(previous_state):
+        return
+    from_ats = RemoteInterview.objects.filter(
+        application_id=invitation.application_id, pushed_invitation__isnull=True, link__enabled=True
+    )
+    if not from_ats.exists():
+        return
+    from ..tasks import push_interview
+
+    pk = invitation.pk
+    transaction.on_commit(lambda: push_interview.delay(pk, status))
+
+
+def push_interview(invitation_pk: int, status: str) -> RemoteInterview | None:
+    invitation = (
+        Invitation.objects.select_related("application__candidate", "assessment__account", "bulk_send")
+        .filter(pk=invitation_pk)
+        .first()
+    )
+    return push(invitation, status) if invitation else None
+
+
+def push(invitation: Invitation, status: str | None = None) -> RemoteInterview | None:
+    """Create the ATS interview for ``invitation`` (as ``status``, by default what its state maps to).
+
+    Returns the interview, or None when there is nothing to push or the ATS refused: a refusal is
+    recorded on the link and in the invitation's timeline. Retryable and UnknownOutcome propagate,
+    for the task to retry; the retry finds an interview the lost attempt created instead of doubling it.
+    """
+    status = status or PUSH_STATUS.get(invitation.state)
+    if status is None:
+        return None
+    done = RemoteInterview.objects.filter(pushed_invitation=invitation, pushed_status=status).first()
+    if done:
+        return done
+    source = _source_interview(invitation)
+    if source is None:
+        return None
+    link = source.link
+    start_at, end_at = _push_window(invitation, status)
+    user = link.remote_user_id
+    client = _client(link)
+    try:
+        meta = client.interview_post_meta()
+        if meta.supports_create and meta.remote_user_id_required and not user:
+            raise Permanent(f"{link.ats_label} needs the link's remote user id to create interviews.")
+        model = build_interview_payload(
+            meta,
+            source.remote_application_id,
+            source.remote_stage_id,
+            organizer_id=user or None,
+            interviewers=[user] if user else (),
+            start_at=start_at,
+            end_at=end_at,
+            status=status,
+            location=_location(invitation),
+        )
+        created = client.find_created_interview(model) or client.create_interview(model, user)
+    except Permanent as exc:
+        _record_push_failure(link, invitation, exc.message)
+        return None
+    with transaction.atomic():
+        # The pull may have stored it already; either way it is ours now.
+        row, _ = RemoteInterview.objects.update_or_create(
+            link=link,
+            remote_id=created.id,
+            defaults={
+                "application": invitation.application,
+                "remote_application_id": created.application_id or source.remote_application_id,
+                "remote_stage_id": created.job_interview_stage_id or source.remote_stage_id,
+                "status": (created.status or "")[:100],
+                "start_at": created.start_at,
+                "end_at": created.end_at,
+                "remote_modified_at": created.modified_at,
+                "pushed_invitation": invitation,
+                "pushed_status": status,
+                "raw": created.raw,
+            },
+        )
+        MergeLink.objects.filter(pk=link.pk).update(last_push_error="", updated_at=timezone.now())
+        InvitationEvent.objects.create(
+            invitation=invitation,
+            source=InvitationEvent.Source.SYSTEM,
+            message=f"Recorded in {link.ats_label} as a {status} interview.",
+            payload={"merge_interview_id": created.id, "warnings": [w.detail for w in created.warnings]},
+            occurred_at=timezone.now(),
+        )
+    return row
+
+
+def record_push_failure(invitation_pk: int, message: str) -> None:
+    """Retries exhausted: say so where an admin looks."""
+    invitation = (
+        Invitation.objects.select_related("application__candidate", "assessment").filter(pk=invitation_pk).first()
+    )
+    source = _source_interview(invitation) if invitation else None
+    if source is not None:
+        _record_push_failure(source.link, invitation, f"gave up: {message}")
+
+
+def _source_interview(invitation: Invitation) -> RemoteInterview | None:
+    """The ATS interview the application came in with: the newest at a mapped stage, else the newest."""
+    mapped = MergeStageMapping.objects.filter(link=OuterRef("link"), remote_stage_id=OuterRef("remote_stage_id"))
+    return (
+        RemoteInterview.objects.filter(
+            application_id=invitation.application_id,
+            pushed_invitation__isnull=True,
+            remote_was_deleted=False,
+            link__enabled=True,
+        )
+        .exclude(remote_application_id="")
+        .annotate(mapped=Exists(mapped))
+        .select_related("link")
+        .order_by("-mapped", "-pk")
+        .first()
+    )
+
+
+def _push_window(invitation: Invitation, status: str) -> tuple[datetime, datetime]:
+    """The pushed interview's times, from timestamps that never change: a retry builds the same model,
+    which is how it finds what a lost attempt created."""
+    if status == "COMPLETE":
+        end = invitation.completed_at or invitation.state_changed_at
+        start = min(invitation.started_at or invitation.invited_at or end, end)
+    else:
+        start = invitation.invited_at or invitation.started_at or invitation.state_changed_at
+        options = invitation.bulk_send.options if invitation.bulk_send else {}
+        days = options.get("deadline_days") or options.get("expiry_days") or DEFAULT_WINDOW_DAYS
+        end = start + timedelta(days=int(days))
+    return start.replace(microsecond=0), end.replace(microsecond=0)
+
+
+def _location(invitation: Invitation) -> str:
+    assessment = invitation.assessment
+    return f"{assessment.name} ({assessment.account.get_vendor_display()})"
+
+
+def _record_push_failure(link: MergeLink, invitation: Invitation, message: str) -> None:
+    who = f"{invitation.application.candidate} ({invitation.assessment.name})"
+    MergeLink.objects.filter(pk=link.pk).update(last_push_error=f"{who}: {message}"[:2000], updated_at=timezone.now())
+    link.last_push_error = f"{who}: {message}"[:2000]
+    InvitationEvent.objects.create(
+        invitation=invitation,
+        source=InvitationEvent.Source.SYSTEM,
+        message=f"Not recorded in {link.ats_label}: {message}"[:2000],
+        occurred_at=timezone.now(),
+    )
+    logger.warning("merge push for invitation %s refused: %s", invitation.pk, message)
+
+
+# --- the admin's stage list ----------------------------------------------------------------------------------
+def remote_stage_choices(link: MergeLink) -> list[tuple[str, str]]:
+    """The ATS's job interview stages as (id, "Job · Stage"), cached briefly. Raises VendorError."""
+    # Keyed by where and whose stages they are (hashed: no token in cache keys), not by link alone.
+    where = hashlib.sha256(f"{link.api_base_url}|{link.account_token}".encode()).hexdigest()[:16]
+    key = f"merge-stage-choices:{link.pk}:{where}"
+    choices = cache.get(key)
+    if choices is not None:
+        return choices
+    stages = [
+        s
+        for page in _client(link).iter_job_interview_stage_pages(expand=("job",))
+        for s in page
+        if not s.remote_was_deleted
+    ]
+
+    def job_name(stage: JobInterviewStage) -> str:
+        job = stage.job
+        return (job.name or job.id) if isinstance(job, MergeJob) else str(job or "")
+
+    stages.sort(key=lambda s: (job_name(s).lower(), s.stage_order if s.stage_order is not None else 0, s.name or ""))
+    choices = [(s.id, f"{job_name(s)} · {s.name or s.id}") for s in stages]
+    cache.set(key, choices, STAGE_CHOICES_TTL)
+    return choices

@@ -1,0 +1,73 @@
+"""Reminders and expiry past a stage's deadline; polling as the webhook fallback."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from integrations import services
+from integrations.models import Invitation
+from integrations.services.polling import invitations_to_poll
+from integrations.states import InvitationState
+from tests.integrations.test_sending import send_all
+
+pytestmark = pytest.mark.django_db
+
+
+def invited_days_ago(invitation, days):
+    Invitation.objects.filter(pk=invitation.pk).update(
+        invited_at=timezone.now() - timedelta(days=days), state_changed_at=timezone.now() - timedelta(days=days)
+    )
+
+
+def test_an_invitation_is_reminded_then_expired(mapped_stage, applicants, control):
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 3), assessment, options={"deadline_days": 6})
+    send_all(bulk)
+    fresh, due, late = bulk.invitations.order_by("pk")
+    invited_days_ago(fresh, 1)
+    invited_days_ago(due, 5)  # past two thirds of the deadline
+    invited_days_ago(late, 7)
+
+    assert services.enforce_deadlines() == (1, 1)
+    assert services.enforce_deadlines() == (0, 0)  # reminded once, expired once
+
+    states = dict(bulk.invitations.values_list("pk", "state"))
+    assert states == {fresh.pk: "invited", due.pk: "invited", late.pk: "expired"}
+    reminder = due.events.filter(message__startswith="Reminder sent").get()
+    assert "deadline" in reminder.message
+    # The reminder went through WedgeHR's own resend, once.
+    assert control.requests_by_route("wedgehr")["POST /connect/v2/wedges/<wedge_id>/resend-invite"] == 1
+
+
+def test_without_a_deadline_nothing_expires(mapped_stage, applicants):
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 1), assessment, options={"deadline_days": None})
+    send_all(bulk)
+    invited_days_ago(bulk.invitations.get(), 400)
+    assert services.enforce_deadlines() == (0, 0)
+
+
+def test_webhook_vendors_are_polled_only_once_their_webhook_is_overdue(mapped_stage, applicants, settings):
+    settings.WEBHOOK_OVERDUE_AFTER = 600
+    job, _, assessment = mapped_stage("hireflix", invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 2), assessment)
+    send_all(bulk)
+    quiet, _just_invited = bulk.invitations.order_by("pk")
+    Invitation.objects.filter(pk=quiet.pk).update(state_changed_at=timezone.now() - timedelta(hours=1))
+    assert [i.pk for i in invitations_to_poll(assessment.account)] == [quiet.pk]
+
+
+def test_a_poll_moves_wedgehr_invitations_forward_only(mapped_stage, applicants, control):
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 2), assessment)
+    send_all(bulk)
+    done, waiting = bulk.invitations.order_by("pk")
+    control.control("wedgehr/advance", {"ref": done.application.candidate.email, "action": "completed"})
+
+    assert services.poll_account(assessment.account) == 1
+    assert services.poll_account(assessment.account) == 0  # nothing new: nothing moves
+    assert dict(bulk.invitations.values_list("pk", "state")) == {
+        done.pk: InvitationState.COMPLETED,
+        waiting.pk: InvitationState.INVITED,
+    }

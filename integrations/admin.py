@@ -29,6 +29,7 @@ from .models import (
 )
 from .selectors import mappable_assessments
 from .vendors.errors import VendorError
+from .vendors.types import ConnectionCheck
 
 
 class IntegrationAdminMixin:
@@ -48,6 +49,13 @@ class IntegrationAdminMixin:
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(MANAGE_INTEGRATIONS) and super().has_add_permission(request)
+
+
+def report_check(model_admin: admin.ModelAdmin, request: HttpRequest, subject: object, result: ConnectionCheck) -> None:
+    """Show a connection check the way the vendor answered it."""
+    verdict = "connected" if result.ok else "failed"
+    level = messages.SUCCESS if result.ok else messages.ERROR
+    model_admin.message_user(request, f"{subject}: {verdict}. {result.message}", level)
 
 
 @admin.register(VendorAccount)
@@ -116,9 +124,7 @@ class VendorAccountAdmin(IntegrationAdminMixin, admin.ModelAdmin):
     @admin.action(description="Test connection", permissions=["change"])
     def test_connection(self, request: HttpRequest, queryset) -> None:
         for account in queryset:
-            result = services.check_connection(account)
-            level = messages.SUCCESS if result.ok else messages.ERROR
-            self.message_user(request, f"{account}: {'connected' if result.ok else 'failed'}. {result.message}", level)
+            report_check(self, request, account, services.check_connection(account))
 
     @admin.action(description="Sync catalog", permissions=["change"])
     def sync_catalog(self, request: HttpRequest, queryset) -> None:
@@ -326,9 +332,7 @@ class MergeLinkAdmin(IntegrationAdminMixin, admin.ModelAdmin):
     @admin.action(description="Test connection", permissions=["change"])
     def test_connection(self, request: HttpRequest, queryset) -> None:
         for link in queryset:
-            result = services.check_link(link)
-            level = messages.SUCCESS if result.ok else messages.ERROR
-            self.message_user(request, f"{link}: {'connected' if result.ok else 'failed'}. {result.message}", level)
+            report_check(self, request, link, services.check_link(link))
 
     @admin.action(description="Pull now", permissions=["change"])
     def pull_now(self, request: HttpRequest, queryset) -> None:

@@ -26,3 +26,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not shared-cache memory: worker threads and worker processes see the test's rows,
     # and WAL lets them write without locking whole tables.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+else:
+    # Worker and server threads close their connection after each task or request, so the
+    # test database can be dropped at the end of the run.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0

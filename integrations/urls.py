@@ -8,4 +8,5 @@ urlpatterns = [
     path("jobs/<int:pk>/send-assessment/", views.send_assessment, name="send-assessment"),
     path("sends/<int:pk>/", views.bulk_send, name="bulk-send"),
     path("invitations/<int:pk>/results/", views.invitation_results, name="invitation-results"),
+    path("invitations/<int:pk>/send-again/", views.send_again, name="send-again"),
 ]

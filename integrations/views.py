@@ -56,3 +56,14 @@ def invitation_results(request: HttpRequest, pk: int) -> HttpResponse:
     except VendorError as exc:
         context["error"] = str(exc)
     return render(request, "integrations/_results.html", context)
+
+
+@require_POST
+@permission_required("integrations.add_invitation", raise_exception=True)
+def send_again(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("application__candidate", "assessment"), pk=pk)
+    if services.send_again(invitation, request.user):
+        messages.success(request, f"Sending {invitation.assessment.name} again.")
+    else:
+        messages.error(request, "Only a failed invitation can be sent again.")
+    return redirect(safe_next(request, default=invitation.application.candidate.get_absolute_url()))

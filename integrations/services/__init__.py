@@ -16,7 +16,7 @@ from .ats import (
 from .deadlines import enforce_deadlines
 from .invitations import apply_update, find_invitation, record_state
 from .polling import poll_account, poll_account_by_pk, pollable_accounts
-from .sending import BatchOutcome, give_up, request_invitations, send_batch, stale_sends
+from .sending import BatchOutcome, give_up, request_invitations, send_again, send_batch, stale_sends
 from .webhooks import apply_webhook_event, record_webhook_events
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "remote_stage_choices",
     "request_invitations",
     "schedule_push",
+    "send_again",
     "send_batch",
     "stale_sends",
     "sync_catalog",

@@ -286,3 +286,21 @@ def stale_sends(older_than: timedelta) -> list[int]:
             state__in=[InvitationState.QUEUED, InvitationState.SENDING], state_changed_at__lt=cutoff
         ).values_list("pk", flat=True)
     )
+
+
+def send_again(invitation: Invitation, by: AbstractBaseUser | None = None) -> bool:
+    """Queue a failed invitation once more (after the candidate's details were fixed, say)."""
+    from ..tasks import send_invitations
+
+    who = getattr(by, "username", None) or "the system"
+    moved = record_state(
+        invitation,
+        InvitationState.QUEUED,
+        source=Source.USER if by else Source.SYSTEM,
+        message=f"Sent again by {who}.",
+        expect=[InvitationState.FAILED],
+        last_error="",
+    )
+    if moved:
+        transaction.on_commit(lambda: send_invitations.delay([invitation.pk]))
+    return moved

@@ -144,3 +144,28 @@ def test_a_dropped_intervue_request_is_settled_by_its_webhook_not_by_resending(
     assert all(Invitation.objects.values_list("remote_id", flat=True))
     assert sorted(control.invites("intervue")[assessment.remote_id].values()) == [1, 1, 1]
     assert services.send_batch(ids).retry_ids == []  # settled: a late retry does nothing
+
+
+def test_a_failed_invitation_is_sent_again_once_the_candidate_is_fixed(
+    mapped_stage, recruiter_client, django_capture_on_commit_callbacks
+):
+    from tests.factories import ApplicationFactory, CandidateFactory
+
+    job, _, assessment = mapped_stage("hireflix", invite_on_entry=False)
+    candidate = CandidateFactory(email="broken@@example")
+    send_all(services.request_invitations([ApplicationFactory(job=job, candidate=candidate)], assessment))
+    invitation = Invitation.objects.get()
+    assert invitation.state == InvitationState.FAILED
+
+    candidate.email = "fixed@example.com"
+    candidate.save()
+    with django_capture_on_commit_callbacks() as enqueued:
+        page = recruiter_client.post(reverse("integrations:send-again", args=[invitation.pk]), follow=True)
+    assert f"Sending {assessment.name} again." in page.content.decode()
+    assert len(enqueued) == 1
+    send_all(BulkSend.objects.get())
+    invitation.refresh_from_db()
+    assert (invitation.state, invitation.last_error) == (InvitationState.INVITED, "")
+
+    again = recruiter_client.post(reverse("integrations:send-again", args=[invitation.pk]), follow=True)
+    assert "Only a failed invitation can be sent again." in again.content.decode()

@@ -44,9 +44,15 @@ def test_recruiter_searches_moves_and_reads_the_history(page: Page, live_server,
     expect(page.locator(".timeline li")).to_contain_text(["Applied → Video interview by Riley Reed"])
 
 
-def test_recruiter_sends_an_assessment_to_everyone_matching(page: Page, live_server, pipeline, sandbox):
+def test_recruiter_sends_an_assessment_to_everyone_matching(page: Page, live_server, pipeline, sandbox, monkeypatch):
     from integrations import services
+    from integrations.tasks import send_invitations
     from tests.factories import VendorAccountFactory
+
+    # The page is under test here, not the sending (tests/integrations): record the batches it enqueues
+    # rather than have a worker still sending while the test database is torn down.
+    enqueued = []
+    monkeypatch.setattr(send_invitations, "delay", enqueued.append)
 
     account = VendorAccountFactory(vendor="hireflix", name="Hireflix", base_url=sandbox.url_for("hireflix"))
     services.sync_catalog(account)
@@ -61,3 +67,4 @@ def test_recruiter_sends_an_assessment_to_everyone_matching(page: Page, live_ser
 
     expect(page.get_by_role("status")).to_contain_text("to 2 candidates")
     expect(page.locator(".stats")).to_contain_text("2asked")
+    assert [len(batch) for batch in enqueued] == [2]

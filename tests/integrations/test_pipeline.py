@@ -3,13 +3,15 @@
 Rows must be committed for the worker to see them: these tests use transaction=True.
 """
 
+import threading
 import time
 
 import pytest
+from celery.worker import state as worker_state
 
 from candidates.services import move_to_stage
 from integrations import services
-from integrations.models import BulkSend, Invitation
+from integrations.models import BulkSend, Invitation, WebhookEvent
 from integrations.selectors import bulk_send_progress
 from integrations.states import FINAL_STATES, InvitationState
 from tests.waiting import wait_for
@@ -26,7 +28,21 @@ def pipeline(celery_worker_thread, live_server, settings, control):
     settings.INVITE_IN_DOUBT_GRACE = 0.5
     # The shared limiter is tested on its own; here it must not be what the run measures.
     settings.VENDOR_RATE_LIMITS = {**settings.VENDOR_RATE_LIMITS, "wedgehr": "6000/minute", "hireflix": "6000/minute"}
-    return control
+    yield control
+    # Quiesce before the database is flushed: no more deliveries, and every one received applied.
+    hub = control.running.app.hub
+    hub.scheduler.clear()
+    drained = threading.Event()
+    hub.scheduler.call_later(0, drained.set)  # runs once the delivery in flight, if any, is done
+    assert drained.wait(15)
+    unapplied = WebhookEvent.objects.filter(verdict=WebhookEvent.Verdict.ACCEPTED, processed_at=None)
+    assert wait_for(lambda: not unapplied.exists(), 15)
+    assert wait_for(worker_idle, 15)
+
+
+def worker_idle() -> bool:
+    """Nothing running, nothing reserved, no retry waiting on its countdown."""
+    return not (worker_state.active_requests or worker_state.reserved_requests or worker_state.scheduled_requests)
 
 
 def point_webhooks(control, account):

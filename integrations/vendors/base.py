@@ -1,6 +1,6 @@
 """The interface every vendor client implements, the way django-anymail keeps one backend per ESP.
 
-A client is built from a VendorConfig, speaks only plain dataclasses, and raises
+A client is built from a types.VendorConfig, speaks only plain dataclasses, and raises
 only the errors of ``integrations.vendors.errors``. It must work against the real
 vendor unchanged: the sandbox differs only by base URL.
 """
@@ -11,19 +11,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import ClassVar
 
+from . import types
 from .errors import Permanent
-from .types import (
-    ConnectionCheck,
-    InvitationRef,
-    InviteRequest,
-    InviteResult,
-    MediaItem,
-    RemoteAssessment,
-    ResultLink,
-    StatusUpdate,
-    VendorConfig,
-    WebhookEvent,
-)
 
 
 class VendorClient:
@@ -37,7 +26,7 @@ class VendorClient:
     # Largest number of candidates one invite() call should be given.
     max_batch_size: ClassVar[int] = 50
 
-    def __init__(self, config: VendorConfig, throttle: Callable[[], None] | None = None) -> None:
+    def __init__(self, config: types.VendorConfig, throttle: Callable[[], None] | None = None) -> None:
         self.config = config
         self.throttle = throttle  # hand it to VendorHTTP(throttle=...)
 
@@ -45,15 +34,15 @@ class VendorClient:
         return f"<{type(self).__name__} {self.config.base_url}>"
 
     # --- required ---------------------------------------------------------------
-    def check_credentials(self) -> ConnectionCheck:
+    def check_credentials(self) -> types.ConnectionCheck:
         """Make one cheap authenticated call; never raises for a bad key, reports it."""
         raise NotImplementedError
 
-    def list_assessments(self) -> Iterator[RemoteAssessment]:
+    def list_assessments(self) -> Iterator[types.RemoteAssessment]:
         """Everything a candidate can be invited to, across every page."""
         raise NotImplementedError
 
-    def invite(self, batch: list[InviteRequest]) -> list[InviteResult]:
+    def invite(self, batch: list[types.InviteRequest]) -> list[types.InviteResult]:
         """Invite a batch; one result per request, in the same order.
 
         A failure that concerns one candidate is returned in that result's ``error``;
@@ -61,31 +50,33 @@ class VendorClient:
         """
         raise NotImplementedError
 
-    def reconcile(self, request: InviteRequest) -> InviteResult | None:
+    def reconcile(self, request: types.InviteRequest) -> types.InviteResult | None:
         """After an UnknownOutcome: the invite the vendor already has for this request, or None."""
         raise NotImplementedError
 
-    def fetch_statuses(self, refs: Iterable[InvitationRef], since: datetime | None = None) -> Iterator[StatusUpdate]:
+    def fetch_statuses(
+        self, refs: Iterable[types.InvitationRef], since: datetime | None = None
+    ) -> Iterator[types.StatusUpdate]:
         """Current status of these invitations, with as few requests as the vendor allows."""
         raise NotImplementedError
 
-    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[WebhookEvent]:
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[types.WebhookEvent]:
         """Verify and normalize a delivery. Raises InvalidSignature or Permanent (malformed)."""
         raise Permanent(f"{self.label} sends no webhooks")
 
     # --- on demand, fetched fresh at each call ------------------------------------------
-    def result_links(self, ref: InvitationRef) -> list[ResultLink]:
+    def result_links(self, ref: types.InvitationRef) -> list[types.ResultLink]:
         return []
 
-    def media(self, ref: InvitationRef) -> list[MediaItem]:
+    def media(self, ref: types.InvitationRef) -> list[types.MediaItem]:
         return []
 
     # --- where the vendor has them ---------------------------------------------------------
-    def cancel(self, ref: InvitationRef) -> None:
+    def cancel(self, ref: types.InvitationRef) -> None:
         raise Permanent(f"{self.label} cannot cancel an invitation")
 
-    def resend(self, ref: InvitationRef) -> None:
+    def resend(self, ref: types.InvitationRef) -> None:
         raise Permanent(f"{self.label} cannot resend an invitation")
 
-    def delete_for_reinvite(self, ref: InvitationRef) -> None:
+    def delete_for_reinvite(self, ref: types.InvitationRef) -> None:
         raise Permanent(f"{self.label} cannot delete an invitation")

@@ -13,22 +13,11 @@ from urllib.parse import quote
 
 import requests
 
+from .. import types
 from ..base import VendorClient
 from ..errors import InvalidSignature, Permanent, UnknownOutcome
 from ..http import VendorHTTP
 from ..signing import hmac_sha256_matches
-from ..types import (
-    ConnectionCheck,
-    InvitationRef,
-    InviteRequest,
-    InviteResult,
-    MediaItem,
-    RemoteAssessment,
-    ResultLink,
-    StatusUpdate,
-    VendorConfig,
-    WebhookEvent,
-)
 from . import webhooks
 from .invites import BatchInviter
 from .statuses import (
@@ -70,7 +59,7 @@ class IntervueClient(VendorClient):
     status_delivery = "webhook"
     max_batch_size = 50
 
-    def __init__(self, config: VendorConfig, throttle: Callable[[], None] | None = None) -> None:
+    def __init__(self, config: types.VendorConfig, throttle: Callable[[], None] | None = None) -> None:
         super().__init__(config, throttle=throttle)
         self.access_token = config.credentials.get("access_token", "").strip()
         self.secret_key = config.credentials.get("secret_key", "").strip()
@@ -86,36 +75,38 @@ class IntervueClient(VendorClient):
         self.inviter = BatchInviter(self.http, config.options, self._pages)
 
     # --- connection and catalog ---------------------------------------------------------------------
-    def check_credentials(self) -> ConnectionCheck:
+    def check_credentials(self) -> types.ConnectionCheck:
         if not (self.access_token and self.secret_key):
-            return ConnectionCheck(False, "intervue.io needs both the access token and the secret key")
+            return types.ConnectionCheck(False, "intervue.io needs both the access token and the secret key")
         try:
             answer = self.http.get_json("/external-interviews/getRoles", params={"pageNumber": 1, "pageSize": 1})
         except Permanent as exc:
-            return ConnectionCheck(False, exc.message)
+            return types.ConnectionCheck(False, exc.message)
         total = answer.get("totalResults") if isinstance(answer, dict) else None
-        return ConnectionCheck(
+        return types.ConnectionCheck(
             True, "Connected to intervue.io" + (f": {total} hiring roles" if total is not None else "")
         )
 
-    def list_assessments(self) -> Iterator[RemoteAssessment]:
+    def list_assessments(self) -> Iterator[types.RemoteAssessment]:
         for row in self._pages("/external-interviews/getRoles", {}):
             if row.get("id") is None:
                 continue
             title, internal = row.get("jobTitle") or "", row.get("internalName") or ""
             name = f"{title} ({internal})" if title and internal and internal != title else title or internal
             active = row.get("publishStatus", "LIVE") == "LIVE"
-            yield RemoteAssessment(str(row["id"]), HIRING_ROLE, name or f"Role {row['id']}", active, raw=row)
+            yield types.RemoteAssessment(str(row["id"]), HIRING_ROLE, name or f"Role {row['id']}", active, raw=row)
         for row in self._pages("/assignments/list", {}):
             if not row.get("mainTestUrlHash"):
                 continue
             # The candidate lists grow with every invitation: not catalog data.
             raw = {k: v for k, v in row.items() if k not in ("candidatesInvited", "invitations")}
             active = not row.get("disabled") and row.get("publishStatus", "LIVE") == "LIVE"
-            yield RemoteAssessment(row["mainTestUrlHash"], HOME_ASSIGNMENT, row.get("name") or "", active, raw=raw)
+            yield types.RemoteAssessment(
+                row["mainTestUrlHash"], HOME_ASSIGNMENT, row.get("name") or "", active, raw=raw
+            )
         yield from self._mock_roles()
 
-    def _mock_roles(self) -> Iterator[RemoteAssessment]:
+    def _mock_roles(self) -> Iterator[types.RemoteAssessment]:
         """Library roles of getProfilesSupported: one per skill where a level has skills, else one per level."""
         answer = self.http.get_json("/mock-interviews/getProfilesSupported")
         seen: set[str] = set()
@@ -135,7 +126,7 @@ class IntervueClient(VendorClient):
                         "seniority": level.get("key"),
                         "skill": skill.get("skill"),
                     }
-                    yield RemoteAssessment(str(role_id), MOCK_INTERVIEW, name, raw=raw)
+                    yield types.RemoteAssessment(str(role_id), MOCK_INTERVIEW, name, raw=raw)
 
     def _pages(self, path: str, params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         """Every row of a pageNumber/pageSize list, following ``next`` to the end."""
@@ -150,19 +141,19 @@ class IntervueClient(VendorClient):
                 return
 
     # --- invitations ---------------------------------------------------------------------------------------
-    def invite(self, batch: list[InviteRequest]) -> list[InviteResult]:
+    def invite(self, batch: list[types.InviteRequest]) -> list[types.InviteResult]:
         """One request per hiring role or assignment, one per mock-interview candidate (see invites.py)."""
         return self.inviter.invite(batch)
 
     # --- reconciliation -------------------------------------------------------------------------------------
-    def reconcile(self, request: InviteRequest) -> InviteResult | None:
+    def reconcile(self, request: types.InviteRequest) -> types.InviteResult | None:
         if request.assessment_kind == HOME_ASSIGNMENT:
             return self._reconcile_assignment(request)
         if request.assessment_kind in (HIRING_ROLE, MOCK_INTERVIEW):
             return self._reconcile_interview(request)
         return None
 
-    def _reconcile_assignment(self, request: InviteRequest) -> InviteResult | None:
+    def _reconcile_assignment(self, request: types.InviteRequest) -> types.InviteResult | None:
         """The candidate's newest invitation to this test that is still open, newest first."""
         email = request.email.strip().lower()
         now = datetime.now(UTC)
@@ -171,7 +162,7 @@ class IntervueClient(VendorClient):
             if str(row.get("candidateEmail", "")).strip().lower() != email or not _still_open(row, now):
                 continue
             status = "INVITE_FAILED" if row.get("invitationSendSuccess") is False else "INVITATION_SENT"
-            return InviteResult(
+            return types.InviteResult(
                 request.key,
                 remote_id=str(row.get("invitationUrlHash", "")),
                 vendor_status=status,
@@ -180,7 +171,7 @@ class IntervueClient(VendorClient):
             )
         return None
 
-    def _reconcile_interview(self, request: InviteRequest) -> InviteResult | None:
+    def _reconcile_interview(self, request: types.InviteRequest) -> types.InviteResult | None:
         """intervue.io lists no interviews by email: only "does it know this candidate" can be asked.
 
         Unknown candidate: the lost request was not applied, a resend is safe (None). Known
@@ -202,15 +193,17 @@ class IntervueClient(VendorClient):
         )
 
     # --- statuses ------------------------------------------------------------------------------------------------
-    def fetch_statuses(self, refs: Iterable[InvitationRef], since: datetime | None = None) -> Iterator[StatusUpdate]:
+    def fetch_statuses(
+        self, refs: Iterable[types.InvitationRef], since: datetime | None = None
+    ) -> Iterator[types.StatusUpdate]:
         """Assignments: one results list per test and status. Interviews: one GET each.
 
         intervue.io has no list of external or mock interviews, so those cost one request per open
         interview: this is the fallback for missed webhooks, not the main channel. ``since`` is
         ignored: no endpoint filters by modification time.
         """
-        by_test: dict[str, list[InvitationRef]] = {}
-        one_by_one: list[InvitationRef] = []
+        by_test: dict[str, list[types.InvitationRef]] = {}
+        one_by_one: list[types.InvitationRef] = []
         for ref in refs:
             if ref.assessment_kind == HOME_ASSIGNMENT:
                 by_test.setdefault(ref.assessment_id, []).append(ref)
@@ -223,7 +216,7 @@ class IntervueClient(VendorClient):
             if update is not None:
                 yield update
 
-    def _assignment_statuses(self, test: str, refs: list[InvitationRef]) -> Iterator[StatusUpdate]:
+    def _assignment_statuses(self, test: str, refs: list[types.InvitationRef]) -> Iterator[types.StatusUpdate]:
         by_hash = {ref.remote_id: ref for ref in refs if ref.remote_id}
         by_email = {ref.email.strip().lower(): ref for ref in refs if not ref.remote_id}
         for status in ASSIGNMENT_POLL_ORDER:
@@ -233,7 +226,7 @@ class IntervueClient(VendorClient):
                 invitation = str(row.get("invitationUrlHash", ""))
                 ref = by_hash.pop(invitation, None) or by_email.pop(str(row.get("candidateEmail", "")).lower(), None)
                 if ref is not None:
-                    yield StatusUpdate(
+                    yield types.StatusUpdate(
                         state=ASSIGNMENT_STATES[status],
                         vendor_status=status,
                         remote_id=invitation,
@@ -245,7 +238,7 @@ class IntervueClient(VendorClient):
                 if not (by_hash or by_email):
                     break
 
-    def _interview_status(self, ref: InvitationRef) -> StatusUpdate | None:
+    def _interview_status(self, ref: types.InvitationRef) -> types.StatusUpdate | None:
         external = ref.assessment_kind == HIRING_ROLE
         path = "/external-interviews/" if external else "/mock-interviews/getInterviewInfo/"
         data = self._interview(path, ref)
@@ -267,7 +260,7 @@ class IntervueClient(VendorClient):
                 "round": data.get("roundName") or data.get("round"),
             }
         )
-        return StatusUpdate(
+        return types.StatusUpdate(
             state=state,
             vendor_status=status,
             remote_id=ref.remote_id,
@@ -277,7 +270,7 @@ class IntervueClient(VendorClient):
             details=details,
         )
 
-    def _interview(self, path: str, ref: InvitationRef) -> dict[str, Any] | None:
+    def _interview(self, path: str, ref: types.InvitationRef) -> dict[str, Any] | None:
         try:
             answer = self.http.get_json(path + quote(ref.remote_id, safe=""))
         except Permanent as exc:
@@ -288,7 +281,7 @@ class IntervueClient(VendorClient):
         return data if isinstance(data, dict) else None
 
     # --- webhooks ----------------------------------------------------------------------------------------------
-    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[WebhookEvent]:
+    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[types.WebhookEvent]:
         signature = _header(headers, SIGNATURE_HEADER)
         if not signature:
             raise InvalidSignature(f"intervue.io webhook without an {SIGNATURE_HEADER} header")
@@ -303,7 +296,7 @@ class IntervueClient(VendorClient):
         normalized = webhooks.normalize(payload)
         digest = hashlib.sha256(body).hexdigest()
         return [
-            WebhookEvent(
+            types.WebhookEvent(
                 event_id=digest if len(normalized) == 1 else f"{digest}:{n}",
                 event_type=event,
                 update=update,
@@ -313,42 +306,44 @@ class IntervueClient(VendorClient):
         ]
 
     # --- results, fetched fresh at each call -----------------------------------------------------------------------
-    def result_links(self, ref: InvitationRef) -> list[ResultLink]:
+    def result_links(self, ref: types.InvitationRef) -> list[types.ResultLink]:
         if ref.assessment_kind == HOME_ASSIGNMENT and ref.remote_id:
             report = self._assignment_report(ref)
             links = []
             row = self._detailed_report_row(ref, report)
             if row and _url(row.get("reportLink")):
-                links.append(ResultLink("Test report", row["reportLink"]))
+                links.append(types.ResultLink("Test report", row["reportLink"]))
             if _url(report.get("codeLink")):
-                links.append(ResultLink("Submitted code", report["codeLink"]))
+                links.append(types.ResultLink("Submitted code", report["codeLink"]))
             if _url(report.get("playBackLink")):
-                links.append(ResultLink("Test playback", report["playBackLink"]))
+                links.append(types.ResultLink("Test playback", report["playBackLink"]))
             return links
         if ref.assessment_kind == HIRING_ROLE and ref.remote_id:
             urls = self._external_urls(ref)
             labels = (("report", "Interview report"), ("playback", "Interview playback"))
-            return [ResultLink(label, urls[key]) for key, label in labels if _url(urls.get(key))]
+            return [types.ResultLink(label, urls[key]) for key, label in labels if _url(urls.get(key))]
         return []
 
-    def media(self, ref: InvitationRef) -> list[MediaItem]:
+    def media(self, ref: types.InvitationRef) -> list[types.MediaItem]:
         if ref.assessment_kind == HOME_ASSIGNMENT and ref.remote_id:
             report = self._assignment_report(ref)
             test = report.get("test") if isinstance(report.get("test"), dict) else {}
             if _url(report.get("playBackLink")):
-                return [MediaItem(question=test.get("name") or "Home assignment", video_url=report["playBackLink"])]
+                return [
+                    types.MediaItem(question=test.get("name") or "Home assignment", video_url=report["playBackLink"])
+                ]
             return []
         if ref.assessment_kind == HIRING_ROLE and ref.remote_id:
             playback = self._external_urls(ref).get("playback")
-            return [MediaItem(question="Interview playback", video_url=playback)] if _url(playback) else []
+            return [types.MediaItem(question="Interview playback", video_url=playback)] if _url(playback) else []
         return []
 
-    def _assignment_report(self, ref: InvitationRef) -> dict[str, Any]:
+    def _assignment_report(self, ref: types.InvitationRef) -> dict[str, Any]:
         answer = self.http.get_json(f"/assignments/report/{quote(ref.remote_id, safe='')}")
         data = answer.get("data") if isinstance(answer, dict) else None
         return data if isinstance(data, dict) else {}
 
-    def _detailed_report_row(self, ref: InvitationRef, report: Mapping[str, Any]) -> dict[str, Any] | None:
+    def _detailed_report_row(self, ref: types.InvitationRef, report: Mapping[str, Any]) -> dict[str, Any] | None:
         """The candidate's row of the detailed report, which holds the report PDF link."""
         test = report.get("testUrlHash") or ref.assessment_id
         if not test:
@@ -358,7 +353,7 @@ class IntervueClient(VendorClient):
         mine = [r for r in rows if str(r.get("candidateEmail", "")).lower() == email] or rows
         return next((r for r in mine if r.get("testUrlHash") == report.get("testUrlHash")), mine[0] if mine else None)
 
-    def _external_urls(self, ref: InvitationRef) -> dict[str, Any]:
+    def _external_urls(self, ref: types.InvitationRef) -> dict[str, Any]:
         """Report and playback URLs, where the interview's GET carries them.
 
         The document shows them only in the completed / videoGenerationCompleted webhooks,
@@ -369,7 +364,7 @@ class IntervueClient(VendorClient):
         return urls if isinstance(urls, dict) else {}
 
     # --- cancel ---------------------------------------------------------------------------------------------------
-    def cancel(self, ref: InvitationRef) -> None:
+    def cancel(self, ref: types.InvitationRef) -> None:
         if ref.assessment_kind == HIRING_ROLE:
             if not ref.remote_id:
                 raise Permanent("no intervue.io interviewId is known for this invitation")

@@ -59,6 +59,14 @@ def api(handler: Callable[..., Any]) -> Callable[..., Response]:
 
 
 # --- time -----------------------------------------------------------------------------------
+def open_interview(interviews: Mapping[str, Any], role_id: int, email: str) -> Any | None:
+    """The candidate's interview for this role that is still open, if any: a repeat request returns it."""
+    for interview in interviews.values():
+        if interview.open and interview.role_id == role_id and interview.candidate["email"] == email:
+            return interview
+    return None
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 

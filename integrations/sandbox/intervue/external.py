@@ -15,6 +15,7 @@ from .common import (
     json_body,
     local_minutes,
     now,
+    open_interview,
     page_params,
     paginate,
     parse_iso,
@@ -114,7 +115,9 @@ class ExternalInterviewsApi:
         data = []
         for c in candidates:
             interview = (
-                self.open_external(role.id, c["email"]) if self.option("duplicate_requests") == "existing" else None
+                open_interview(self.cat.external, role.id, c["email"])
+                if self.option("duplicate_requests") == "existing"
+                else None
             )
             if interview is None:
                 interview = ExternalInterview(
@@ -134,12 +137,6 @@ class ExternalInterviewsApi:
                 self.on_invited(interview.id)
             data.append({**interview.candidate, "interviewId": interview.id})
         return {"status": 200, "message": "On-demand request(s) has been initiated", "data": data}
-
-    def open_external(self: IntervueSim, role_id: int, email: str) -> ExternalInterview | None:
-        for interview in self.cat.external.values():
-            if interview.open and interview.role_id == role_id and interview.candidate["email"] == email:
-                return interview
-        return None
 
     @api
     def external_update(self: IntervueSim, request: Request) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from .common import (
     json_body,
     local_minutes,
     now,
+    open_interview,
     parse_iso,
     path_int,
     path_uuid,
@@ -76,7 +77,11 @@ class MockInterviewsApi:
             raise ApiError(404, f"Hiring role {role_id} not found")
         data = []
         for c in candidates:
-            interview = self.open_mock(role_id, c["email"]) if self.option("duplicate_requests") == "existing" else None
+            interview = (
+                open_interview(self.cat.mock, role_id, c["email"])
+                if self.option("duplicate_requests") == "existing"
+                else None
+            )
             if interview is None:
                 interview = MockInterview(
                     id=self.cat.new_uuid(),
@@ -94,12 +99,6 @@ class MockInterviewsApi:
                 self.on_invited(interview.id)
             data.append({**interview.candidate, "interviewId": interview.id})
         return {"status": 200, "message": "Mock interview request has been initiated", "data": data}
-
-    def open_mock(self: IntervueSim, role_id: int, email: str) -> MockInterview | None:
-        for interview in self.cat.mock.values():
-            if interview.open and interview.role_id == role_id and interview.candidate["email"] == email:
-                return interview
-        return None
 
     @api
     def mock_get_role(self: IntervueSim, request: Request, role_id: str) -> dict[str, Any]:

@@ -50,11 +50,12 @@ def search_applications(applications: QuerySet[Application], text: str) -> Query
 
 def candidate_with_history(candidate_id: int) -> Candidate:
     """A candidate with their applications (job, stage, the job's stages), stage history and assessments."""
+    from integrations.selectors import invitations_with_timeline  # the invitations section is that app's
+
     history = StageChange.objects.select_related("from_stage", "to_stage", "changed_by").order_by("-changed_at", "-id")
     applications = Application.objects.select_related("job", "stage").prefetch_related(
         Prefetch("stage_changes", queryset=history),
         Prefetch("job__stages", queryset=Stage.objects.order_by("order")),
-        "invitations__assessment__account",
-        "invitations__events",
+        Prefetch("invitations", queryset=invitations_with_timeline()),
     )
     return Candidate.objects.prefetch_related(Prefetch("applications", queryset=applications)).get(pk=candidate_id)

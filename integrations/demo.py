@@ -14,11 +14,9 @@ import requests
 from candidates.models import Job
 
 from . import services
-from .models import Assessment, AssessmentKind, MergeLink, VendorAccount
+from .models import Assessment, AssessmentKind, VendorAccount
 from .sandbox.hireflix import HireflixSim
 from .sandbox.intervue import IntervueSim
-from .sandbox.merge import API_KEY as MERGE_API_KEY
-from .sandbox.merge import GREENHOUSE_TOKEN
 from .sandbox.server import start_in_thread
 from .sandbox.wedgehr import WedgeHRSim
 
@@ -49,7 +47,7 @@ MAPPINGS = {
 def seed_vendor_accounts(sandbox_url: str) -> list[str]:
     """Create the sandbox accounts, sync their catalogs and map the demo stages. Returns a line per account."""
     lines = []
-    with _sandbox_answering(sandbox_url):
+    with sandbox_answering(sandbox_url):
         accounts = {}
         for vendor, credentials in ACCOUNTS.items():
             account, _ = VendorAccount.objects.get_or_create(
@@ -57,25 +55,13 @@ def seed_vendor_accounts(sandbox_url: str) -> list[str]:
                 name="Sandbox",
                 defaults={"base_url": f"{sandbox_url.rstrip('/')}/{vendor}", "credentials": credentials},
             )
-            if account.client_class.status_delivery == "webhook" and not account.webhook_secret:
+            if account.sends_webhooks and not account.webhook_secret:
                 account.webhook_secret = DEMO_WEBHOOK_SECRET
                 account.save(update_fields=["webhook_secret", "updated_at"])
             check = services.check_connection(account)
             report = services.sync_catalog(account) if check.ok else "not synced"
             lines.append(f"{account}: {'connected' if check.ok else check.message}; catalog {report}")
             accounts[vendor] = account
-        # The company ATS, linked through Merge; it imports nothing until an admin maps one of its stages.
-        link, _ = MergeLink.objects.get_or_create(
-            name="Sandbox Greenhouse",
-            defaults={
-                "base_url": f"{sandbox_url.rstrip('/')}/merge/api/ats/v1",
-                "api_key": MERGE_API_KEY,
-                "account_token": GREENHOUSE_TOKEN,
-                "ats_name": "Greenhouse",
-            },
-        )
-        check = services.check_link(link)
-        lines.append(f"Merge link {link}: {'connected' if check.ok else check.message}")
     for job in Job.objects.filter(title__in=MAPPINGS):
         for stage in job.stages.filter(name__in=MAPPINGS[job.title]):
             if hasattr(stage, "assessment_mapping"):
@@ -90,7 +76,7 @@ def seed_vendor_accounts(sandbox_url: str) -> list[str]:
 
 
 @contextlib.contextmanager
-def _sandbox_answering(url: str) -> Iterator[None]:
+def sandbox_answering(url: str) -> Iterator[None]:
     """Use the sandbox at ``url`` if it answers; otherwise serve one there for the duration.
 
     The sandbox's catalog is seeded deterministically, so what is synced from a

@@ -1,6 +1,5 @@
 import secrets
 import uuid
-from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models
@@ -10,11 +9,13 @@ from django.utils import timezone
 from candidates.models import Application, Stage
 
 from .fields import EncryptedJSONField, EncryptedTextField
+from .ratelimit import throttle_for
 from .states import InvitationState
-from .vendors import client_class, get_client
-from .vendors import merge as merge_api
+from .vendors import client_class, get_client, webhooks_module
 from .vendors.base import VendorClient
 from .vendors.types import InvitationRef, VendorConfig
+
+MERGE_API_URL = "https://api.merge.dev/api/ats/v1"
 
 
 class IntegrationsAccess(models.Model):
@@ -74,12 +75,16 @@ class VendorAccount(models.Model):
     def api_base_url(self) -> str:
         return self.base_url or self.client_class.default_base_url
 
-    def client(self, throttle: Callable[[], None] | None = None) -> VendorClient:
-        """A client for this account; ``throttle`` is the shared rate limiter, run before every request."""
+    @property
+    def sends_webhooks(self) -> bool:
+        return webhooks_module(self.vendor) is not None
+
+    def client(self) -> VendorClient:
+        """A client for this account, behind the account's shared rate limiter: nothing calls the vendor around it."""
         config = VendorConfig(
             base_url=self.api_base_url, credentials=dict(self.credentials or {}), webhook_secret=self.webhook_secret
         )
-        return get_client(self.vendor, config, throttle=throttle)
+        return get_client(self.vendor, config, throttle=throttle_for(self.vendor, str(self.pk)))
 
     def webhook_url(self) -> str:
         path = reverse("integrations:webhook", kwargs={"vendor": self.vendor, "token": self.webhook_token})
@@ -300,9 +305,7 @@ class MergeLink(models.Model):
     """One company ATS linked through Merge: its keys, and where the incremental pull of interviews stands."""
 
     name = models.CharField(max_length=120, unique=True, help_text="To tell links apart, e.g. “Acme Greenhouse”.")
-    base_url = models.URLField(
-        blank=True, help_text=f"Leave empty for Merge's production API ({merge_api.DEFAULT_BASE_URL})."
-    )
+    base_url = models.URLField(blank=True, help_text=f"Leave empty for Merge's production API ({MERGE_API_URL}).")
     api_key = EncryptedTextField(blank=True)
     account_token = EncryptedTextField(blank=True)
     remote_user_id = models.CharField(
@@ -331,32 +334,11 @@ class MergeLink(models.Model):
 
     @property
     def api_base_url(self) -> str:
-        return self.base_url or merge_api.DEFAULT_BASE_URL
+        return self.base_url or MERGE_API_URL
 
     @property
     def ats_label(self) -> str:
         return self.ats_name or "the ATS"
-
-    def client(self, throttle: Callable[[], None] | None = None) -> merge_api.MergeClient:
-        return merge_api.MergeClient(self.api_base_url, self.api_key or "", self.account_token or "", throttle=throttle)
-
-    @property
-    def sync_position(self) -> merge_api.SyncPosition:
-        state = self.sync_cursor or {}
-        return merge_api.SyncPosition(
-            watermark=self.sync_watermark,
-            cursor=state.get("cursor") or None,
-            pull_started_at=merge_api.parse_datetime(state.get("pull_started_at")),
-            high_water=merge_api.parse_datetime(state.get("high_water")),
-        )
-
-    def set_sync_position(self, position: merge_api.SyncPosition) -> list[str]:
-        """Store ``position``; returns the fields to save."""
-        self.sync_watermark = position.watermark
-        moments = {"pull_started_at": position.pull_started_at, "high_water": position.high_water}
-        state = {name: merge_api.format_datetime(moment) for name, moment in moments.items() if moment}
-        self.sync_cursor = {"cursor": position.cursor, **state} if position.cursor else state
-        return ["sync_watermark", "sync_cursor"]
 
 
 class MergeStageMapping(models.Model):

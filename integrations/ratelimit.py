@@ -3,13 +3,14 @@
 A moving window kept in Redis (atomic Lua in the ``limits`` library) when
 REDIS_URL is set; in process memory on the embedded defaults, where the vendor's
 own 429 and Retry-After, which the pipeline honours, catch what one process
-cannot see of another.
+cannot see of another. Only a limit the vendor documents (or one set in the
+settings) is enforced here; without one every call still passes through the
+throttle, which then lets it go at once.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from functools import cache
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
+from .vendors import REGISTRY
 from .vendors.errors import Retryable
 
 
@@ -26,23 +28,38 @@ def _limiter(redis_url: str) -> MovingWindowRateLimiter:
     return MovingWindowRateLimiter(storage)
 
 
-def limit_for(vendor: str) -> RateLimitItem:
-    return parse(settings.VENDOR_RATE_LIMITS[vendor])
+def limit_for(vendor: str) -> RateLimitItem | None:
+    """The settings' limit for the vendor, else the one its document gives; None when there is neither."""
+    configured = settings.VENDOR_RATE_LIMITS.get(vendor) or ""
+    documented = REGISTRY[vendor].rate_limit if vendor in REGISTRY else None
+    text = configured or documented
+    return parse(text) if text else None
 
 
-def throttle_for(vendor: str, account_key: str, max_wait: float | None = None) -> Callable[[], None]:
-    """A throttle for VendorHTTP: waits for a free slot in the window, or raises Retryable past ``max_wait``."""
-    limiter = _limiter(settings.REDIS_URL)
-    item = limit_for(vendor)
-    max_wait = settings.VENDOR_RATE_LIMIT_MAX_WAIT if max_wait is None else max_wait
+class Throttle:
+    """Called before every request of one vendor key: waits for a free slot, or raises Retryable past ``max_wait``."""
 
-    def throttle() -> None:
-        deadline = time.monotonic() + max_wait
-        while not limiter.hit(item, vendor, account_key):
-            reset_at, _ = limiter.get_window_stats(item, vendor, account_key)
+    def __init__(self, vendor: str, account_key: str, max_wait: float | None = None) -> None:
+        self.vendor = vendor
+        self.account_key = account_key
+        self.item = limit_for(vendor)
+        self.max_wait = settings.VENDOR_RATE_LIMIT_MAX_WAIT if max_wait is None else max_wait
+
+    def __repr__(self) -> str:
+        return f"<Throttle {self.vendor} {self.item or 'unlimited'}>"
+
+    def __call__(self) -> None:
+        if self.item is None:
+            return
+        limiter = _limiter(settings.REDIS_URL)
+        deadline = time.monotonic() + self.max_wait
+        while not limiter.hit(self.item, self.vendor, self.account_key):
+            reset_at, _ = limiter.get_window_stats(self.item, self.vendor, self.account_key)
             wait = max(reset_at - time.time(), 0.05)
             if time.monotonic() + wait > deadline:
-                raise Retryable(f"{vendor} rate limit of {item} reached", retry_after=wait)
+                raise Retryable(f"{self.vendor} rate limit of {self.item} reached", retry_after=wait)
             time.sleep(min(wait, 1.0))
 
-    return throttle
+
+def throttle_for(vendor: str, account_key: str, max_wait: float | None = None) -> Throttle:
+    return Throttle(vendor, account_key, max_wait)

@@ -4,10 +4,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
-from .models import Assessment, BulkSend, StageAssessment
+from .models import Assessment, BulkSend, Invitation, InvitationEvent, StageAssessment
 from .states import InvitationState
+
+# Never loaded, let alone decrypted, for a read that only needs the vendor's name.
+ACCOUNT_SECRETS = ("credentials", "webhook_secret")
+
+
+def without_secrets(queryset: QuerySet, account_path: str) -> QuerySet:
+    """``queryset`` with the vendor account at ``account_path`` loaded without its keys."""
+    return queryset.defer(*(f"{account_path}__{name}" for name in ACCOUNT_SECRETS))
+
+
+def invitations_with_timeline() -> QuerySet[Invitation]:
+    """Invitations, newest first, with candidate, assessment, vendor and timeline; no keys, no catalog payload."""
+    invitations = (
+        Invitation.objects.select_related("application__candidate", "assessment__account")
+        .prefetch_related(Prefetch("events", queryset=InvitationEvent.objects.order_by("-occurred_at", "-id")))
+        .order_by("-created_at", "-id")
+    )
+    return without_secrets(invitations, "assessment__account").defer("assessment__raw")
+
+
+def bulk_sends() -> QuerySet[BulkSend]:
+    sends = BulkSend.objects.select_related("assessment__account", "created_by")
+    return without_secrets(sends, "assessment__account").defer("assessment__raw")
+
+
+def sendable_assessments() -> QuerySet[Assessment]:
+    """What the send form and the API offer: the mappable assessments, without keys or catalog payload."""
+    return without_secrets(mappable_assessments(), "account").defer("raw")
 
 
 def mappable_assessments() -> QuerySet[Assessment]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 
 from . import services
-from .vendors.errors import Retryable, UnknownOutcome
+from .retries import backoff
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -31,8 +30,7 @@ def send_invitations(self, invitation_ids: list[int]) -> None:
     if attempt > self.max_retries:
         services.give_up(outcome.retry_ids, outcome.last_error)
         return
-    backoff = min(settings.INVITE_RETRY_BACKOFF * 2**attempt, settings.INVITE_RETRY_BACKOFF_MAX)
-    countdown = max(outcome.retry_after or 0, backoff) * random.uniform(1.0, 1.25)  # jitter
+    countdown = backoff(attempt, outcome.retry_after)
     if outcome.settled:
         send_invitations.apply_async(args=[outcome.retry_ids], countdown=countdown)  # a fresh budget
         return
@@ -63,31 +61,3 @@ def poll_account(account_pk: int) -> int:
 @shared_task(ignore_result=True)
 def enforce_deadlines() -> tuple[int, int]:
     return services.enforce_deadlines()
-
-
-@shared_task(ignore_result=True)
-def pull_merge_links() -> None:
-    """Fan out one pull per enabled Merge link, so a slow ATS delays only itself."""
-    for link_pk in services.pullable_links():
-        pull_merge_link.delay(link_pk)
-
-
-@shared_task(ignore_result=True, acks_late=True)
-def pull_merge_link(link_pk: int) -> int:
-    """Errors are recorded on the link; the next beat resumes from the saved position, so no retry here."""
-    report = services.pull_link_by_pk(link_pk)
-    return report.interviews if report else 0
-
-
-@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=settings.INVITE_MAX_RETRIES)
-def push_interview(self, invitation_pk: int, status: str) -> None:
-    """Create the ATS interview for an invitation; a lost answer is reconciled by the retry, never doubled."""
-    try:
-        services.push_interview(invitation_pk, status)
-    except (Retryable, UnknownOutcome) as exc:
-        if self.request.retries >= self.max_retries:
-            services.record_push_failure(invitation_pk, str(exc))
-            return
-        backoff = min(settings.INVITE_RETRY_BACKOFF * 2**self.request.retries, settings.INVITE_RETRY_BACKOFF_MAX)
-        countdown = max(exc.retry_after or 0, backoff) * random.uniform(1.0, 1.25)
-        raise self.retry(countdown=countdown, exc=exc) from exc

@@ -14,7 +14,6 @@ from candidates.views import safe_next
 from . import selectors, services
 from .forms import SendAssessmentForm
 from .models import BulkSend, Invitation
-from .vendors.errors import VendorError
 
 
 @require_POST
@@ -48,13 +47,8 @@ def invitation_results(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(
         Invitation.objects.select_related("assessment__account", "application__candidate"), pk=pk
     )
-    client = invitation.assessment.account.client()
-    context = {"invitation": invitation}
-    try:
-        context["links"] = client.result_links(invitation.ref())
-        context["media"] = client.media(invitation.ref())
-    except VendorError as exc:
-        context["error"] = str(exc)
+    results = services.fetch_results(invitation)
+    context = {"invitation": invitation, "links": results.links, "media": results.media, "error": results.error}
     return render(request, "integrations/_results.html", context)
 
 

@@ -1,9 +1,10 @@
 """One endpoint for every vendor's webhooks: store, verify, deduplicate, enqueue, answer fast.
 
 The URL carries a random per-account token, so an unknown token never reaches a
-vendor module; signed vendors (intervue) are then verified by their client's
-``parse_webhook``. Every delivery is stored with its verdict first, so nothing
-a vendor sends is lost, and a bad one is answered with a 4xx.
+vendor module; the vendor's ``webhooks.py`` (from the registry) then verifies and
+normalizes the delivery from the account's secret alone, with no HTTP client.
+Every delivery is stored with its verdict first, so nothing a vendor sends is
+lost, and a bad one is answered with a 4xx.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .models import VendorAccount, WebhookEvent
+from .vendors import webhooks_module
 from .vendors.errors import InvalidSignature, Permanent
 
 logger = logging.getLogger(__name__)
@@ -47,11 +49,12 @@ def receive(request: HttpRequest, vendor: str, token: str) -> JsonResponse:
         logger.warning("webhook %s rejected (%s): %s", vendor, verdict, error)
         return JsonResponse({"error": error}, status=status)
 
-    account = VendorAccount.objects.filter(vendor=vendor, webhook_token=token).first()
-    if account is None or not account.enabled:
+    parser = webhooks_module(vendor)
+    account = VendorAccount.objects.filter(vendor=vendor, webhook_token=token).first() if parser else None
+    if parser is None or account is None or not account.enabled:
         return reject(WebhookEvent.Verdict.UNKNOWN_ACCOUNT, "unknown or disabled account", 404)
     try:
-        events = account.client().parse_webhook(request.headers, body)
+        events = parser.parse(request.headers, body, account.webhook_secret)
     except InvalidSignature as exc:
         return reject(WebhookEvent.Verdict.BAD_SIGNATURE, str(exc), 401, account)
     except Permanent as exc:

@@ -3,6 +3,7 @@ import os
 import pytest
 
 from candidates.roles import INTEGRATION_ADMIN, RECRUITER
+from integrations.sandbox.clock import SandboxClock
 from integrations.sandbox.server import RunningSandbox, start_in_thread
 from tests.factories import PASSWORD, UserFactory
 
@@ -99,3 +100,9 @@ def sandbox(sandbox_server: RunningSandbox) -> RunningSandbox:
     """The sandbox with every vendor back to its seeded state."""
     sandbox_server.app.hub.reset()
     return sandbox_server
+
+
+@pytest.fixture
+def sandbox_clock(sandbox: RunningSandbox) -> SandboxClock:
+    """The sandbox's clock, back on real time; advance it instead of sleeping."""
+    return sandbox.app.hub.clock

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "candidates",
     "integrations",
+    "integrations.ats",
 ]
 
 MIDDLEWARE = [
@@ -175,7 +176,7 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-sends": {"task": "integrations.tasks.requeue_stale_sends", "schedule": 120.0},
     "poll-statuses": {"task": "integrations.tasks.poll_statuses", "schedule": env.float("POLL_INTERVAL", default=30.0)},
     "enforce-deadlines": {"task": "integrations.tasks.enforce_deadlines", "schedule": 900.0},
-    "pull-merge-links": {"task": "integrations.tasks.pull_merge_links", "schedule": 300.0},
+    "pull-merge-links": {"task": "integrations.ats.tasks.pull_merge_links", "schedule": 300.0},
 }
 WORKER_HEARTBEAT_STALE_AFTER = 120  # seconds without a heartbeat before the status page says so
 
@@ -189,12 +190,14 @@ if not FIELD_ENCRYPTION_KEYS and DEBUG:
     ]
 # Every vendor call has a timeout: (connect, read) seconds.
 VENDOR_HTTP_TIMEOUT = (env.float("VENDOR_CONNECT_TIMEOUT", default=5.0), env.float("VENDOR_READ_TIMEOUT", default=30.0))
-# Requests per vendor key, shared by every worker (intervue documents 50 per minute).
+# Requests per vendor key, shared by every worker. Empty: the limit the vendor documents
+# (intervue.io: 50 per minute), or none where no document gives one (the vendor's 429 and
+# Retry-After slow us down instead). Set one only to stay below a limit agreed with the vendor.
 VENDOR_RATE_LIMITS = {
-    "wedgehr": env.str("WEDGEHR_RATE_LIMIT", default="300/minute"),
-    "hireflix": env.str("HIREFLIX_RATE_LIMIT", default="300/minute"),
-    "intervue": env.str("INTERVUE_RATE_LIMIT", default="50/minute"),
-    "merge": env.str("MERGE_RATE_LIMIT", default="300/minute"),
+    "wedgehr": env.str("WEDGEHR_RATE_LIMIT", default=""),
+    "hireflix": env.str("HIREFLIX_RATE_LIMIT", default=""),
+    "intervue": env.str("INTERVUE_RATE_LIMIT", default=""),
+    "merge": env.str("MERGE_RATE_LIMIT", default=""),
 }
 # How long a worker waits for a free slot before handing the wait to Celery (a retry with countdown).
 VENDOR_RATE_LIMIT_MAX_WAIT = env.float("VENDOR_RATE_LIMIT_MAX_WAIT", default=5.0)

@@ -20,13 +20,6 @@ from ..models import Assessment, BulkSend, Invitation
 from .filters import InvitationFilterSet
 from .serializers import AssessmentSerializer, BulkSendSerializer, InvitationSerializer, SendAssessmentSerializer
 
-# Never loaded, let alone decrypted, for a read that only needs the vendor's name.
-ACCOUNT_SECRETS = ("credentials", "webhook_secret")
-
-
-def _without_secrets(queryset: QuerySet, account_path: str) -> QuerySet:
-    return queryset.defer(*(f"{account_path}__{name}" for name in ACCOUNT_SECRETS))
-
 
 class AssessmentList(generics.ListAPIView):
     """What can be sent: active assessments of enabled vendor accounts."""
@@ -37,7 +30,7 @@ class AssessmentList(generics.ListAPIView):
     required_permissions = {"GET": ["integrations.add_invitation"]}
 
     def get_queryset(self) -> QuerySet[Assessment]:
-        return _without_secrets(selectors.mappable_assessments(), "account").defer("raw")
+        return selectors.sendable_assessments()
 
 
 class BulkSendCreate(generics.GenericAPIView):
@@ -69,18 +62,12 @@ class BulkSendDetail(generics.RetrieveAPIView):
     required_permissions = {"GET": ["integrations.view_invitation"]}
 
     def get_queryset(self) -> QuerySet[BulkSend]:
-        sends = BulkSend.objects.select_related("assessment__account", "created_by")
-        return _without_secrets(sends, "assessment__account").defer("assessment__raw")
+        return selectors.bulk_sends()
 
 
 class _InvitationQuerysetMixin:
     def get_queryset(self) -> QuerySet[Invitation]:
-        invitations = (
-            Invitation.objects.select_related("application__candidate", "assessment__account")
-            .prefetch_related("events")
-            .order_by("-created_at", "-id")
-        )
-        return _without_secrets(invitations, "assessment__account").defer("assessment__raw")
+        return selectors.invitations_with_timeline()
 
 
 class InvitationList(_InvitationQuerysetMixin, generics.ListAPIView):

@@ -32,6 +32,8 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map
 from werkzeug.wrappers import Request, Response
 
+from .clock import SandboxClock
+
 logger = logging.getLogger(__name__)
 
 # Actions the control API can apply to a candidate, whatever the vendor calls them.
@@ -109,15 +111,26 @@ class Delivery:
 
 
 class Scheduler:
-    """Runs callables after a delay on one background thread (auto-complete, webhook retries)."""
+    """Runs callables after a delay on one background thread (auto-complete, webhook retries).
 
-    def __init__(self) -> None:
+    Jobs fall due by the sandbox clock: advancing it runs whatever became due at once.
+    """
+
+    def __init__(self, clock: SandboxClock | None = None) -> None:
+        self.clock = clock or SandboxClock()
         self._heap: list[tuple[float, int, Callable[[], None]]] = []
         self._seq = itertools.count()
         self._cv = threading.Condition()
         self._generation = 0
+        self.clock.on_change(self._wake)
         self._thread = threading.Thread(target=self._run, name="sandbox-scheduler", daemon=True)
         self._thread.start()
+
+    @property
+    def pending(self) -> int:
+        """Jobs waiting to fall due (not counting one running now)."""
+        with self._cv:
+            return len(self._heap)
 
     def call_later(self, delay: float, fn: Callable[[], None]) -> None:
         with self._cv:
@@ -127,7 +140,7 @@ class Scheduler:
                 if generation == self._generation:  # a reset cancels what was scheduled before it
                     fn()
 
-            heapq.heappush(self._heap, (time.monotonic() + max(delay, 0), next(self._seq), guarded))
+            heapq.heappush(self._heap, (self.clock.monotonic() + max(delay, 0), next(self._seq), guarded))
             self._cv.notify()
 
     def clear(self) -> None:
@@ -135,11 +148,16 @@ class Scheduler:
             self._heap.clear()
             self._generation += 1
 
+    def _wake(self) -> None:
+        with self._cv:
+            self._cv.notify_all()
+
     def _run(self) -> None:
         while True:
             with self._cv:
-                while not self._heap or self._heap[0][0] > time.monotonic():
-                    timeout = self._heap[0][0] - time.monotonic() if self._heap else None
+                # The offset only changes with a notify, so the remaining delay is also real time.
+                while not self._heap or self._heap[0][0] > self.clock.monotonic():
+                    timeout = self._heap[0][0] - self.clock.monotonic() if self._heap else None
                     self._cv.wait(timeout)
                 _, _, fn = heapq.heappop(self._heap)
             try:
@@ -235,6 +253,11 @@ class VendorSim:
     def presign(self, request_or_base: Request | str | None, path: str, ttl: float | None = None) -> str:
         return self.hub.presign(request_or_base, f"{self.name}/{path}", ttl)
 
+    @property
+    def clock(self) -> SandboxClock:
+        """The hub's clock: every simulator reads the time from it, never from the system."""
+        return self.hub.clock
+
     # --- request handling ---------------------------------------------------------------
     def handle(self, request: Request, path: str) -> Response:
         adapter = self.url_map.bind("sandbox", path_info=path)
@@ -296,7 +319,8 @@ class Sandbox:
     """The hub: holds every vendor simulator and the state shared between them."""
 
     def __init__(self, sims: list[type[VendorSim]], media_secret: bytes = b"sandbox-media", base_url: str = "") -> None:
-        self.scheduler = Scheduler()
+        self.clock = SandboxClock()
+        self.scheduler = Scheduler(self.clock)
         self.media_secret = media_secret
         # Where the sandbox is served, for links built outside a request (webhooks, auto-complete).
         self.base_url = base_url
@@ -309,6 +333,7 @@ class Sandbox:
     def reset(self) -> None:
         """Back to the seeded state, with every switch at its default."""
         self.scheduler.clear()
+        self.clock.reset()
         self.auto_complete_seconds: float | None = None
         self.presign_ttl = 300.0
         self.webhook_backoff = 0.5  # seconds before the first retry; doubles each time
@@ -348,7 +373,7 @@ class Sandbox:
     def presign(self, request_or_base: Request | str | None, path: str, ttl: float | None = None) -> str:
         """A URL to ``path`` under /_media/ that stops working after ``ttl`` seconds."""
         base = request_or_base.host_url if isinstance(request_or_base, Request) else request_or_base or self.base_url
-        expires = int((time.time() + (self.presign_ttl if ttl is None else ttl)) * 1000)
+        expires = int((self.clock.time() + (self.presign_ttl if ttl is None else ttl)) * 1000)
         signature = self._media_signature(path, expires)
         return f"{base.rstrip('/')}/_media/{path}?{urlencode({'Expires': expires, 'Signature': signature})}"
 
@@ -364,7 +389,7 @@ class Sandbox:
             return _access_denied("Missing Key-Pair-Id query parameter or cookie value")
         if not hmac.compare_digest(signature, self._media_signature(path, expires)):
             return _access_denied("Invalid signature")
-        if expires < time.time() * 1000:
+        if expires < self.clock.time() * 1000:
             return _access_denied("Access denied: the URL has expired")
         kind = "image/png" if path.endswith(".png") else "video/mp4"
         return Response(f"sandbox media {path}".encode(), content_type=kind)
@@ -374,6 +399,7 @@ class Sandbox:
         return {
             "auto_complete_seconds": self.auto_complete_seconds,
             "presign_ttl": self.presign_ttl,
+            "clock": self.clock.describe(),
             "vendors": {
                 name: {
                     "faults": asdict(v.faults),

@@ -256,14 +256,14 @@ class MergeSim(VendorSim):
     # --- state ---------------------------------------------------------------------------
     def reset(self) -> None:
         self.accounts = {token: LinkedAccount(token, integration) for token, integration in LINKED_ACCOUNTS.items()}
-        self._clock = SEED_BASE
+        self._last_now = SEED_BASE
         for account in self.accounts.values():
             _seed(account)
 
     def _now(self) -> datetime:
-        """Wall time, strictly increasing, so modified_after never misses a change."""
-        self._clock = max(datetime.now(UTC), self._clock + timedelta(microseconds=1))
-        return self._clock
+        """Sandbox time, strictly increasing, so modified_after never misses a change."""
+        self._last_now = max(self.clock.now(), self._last_now + timedelta(microseconds=1))
+        return self._last_now
 
     # --- auth and errors --------------------------------------------------------------
     def error_response(self, status: int, message: str) -> Response:
@@ -449,7 +449,7 @@ class MergeSim(VendorSim):
             if record["status"] == "COMPLETE":
                 raise ValueError("the interview is already complete")
             # An interview under way or over waits for feedback; one still ahead stays scheduled.
-            target = "AWAITING_FEEDBACK" if record["start_at"] <= datetime.now(UTC) else "SCHEDULED"
+            target = "AWAITING_FEEDBACK" if record["start_at"] <= self.clock.now() else "SCHEDULED"
             changed = _set_status(account, record, target)
         elif action in ("completed", "scored"):
             changed = _set_status(account, record, "COMPLETE")

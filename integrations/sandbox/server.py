@@ -69,6 +69,11 @@ class SandboxApp:
                 case ["presign-ttl"] if method == "POST":
                     hub.presign_ttl = float(body["seconds"])
                     return json_response({"presign_ttl": hub.presign_ttl})
+                case ["clock"] if method == "GET":
+                    return json_response(hub.clock.describe())
+                case ["clock"] if method == "POST":
+                    hub.clock.advance(body.get("advance") if isinstance(body, dict) else body)
+                    return json_response(hub.clock.describe())
                 case ["webhooks", "deliveries"] if method == "GET":
                     return json_response([d.describe() for d in hub.deliveries])
                 case [name, *rest] if name in hub.vendors:

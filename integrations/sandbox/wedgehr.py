@@ -68,10 +68,6 @@ def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _now() -> str:
-    return _stamp(datetime.now(UTC))
-
-
 def _is_int(value: Any) -> bool:
     if isinstance(value, bool):
         return False
@@ -232,6 +228,9 @@ class WedgeHRSim(VendorSim):
             new = self.rng.randrange(10**15, 9 * 10**15)  # large ids like WedgeHR's, exact in JSON doubles
         self.used_ids.add(new)
         return new
+
+    def _now(self) -> str:
+        return _stamp(self.clock.now())
 
     def _token(self) -> str:
         return "".join(self.rng.choice(BASE58) for _ in range(22))
@@ -459,7 +458,7 @@ class WedgeHRSim(VendorSim):
         email = body["email"]
         wedge = self._open_wedge(interview.id, email)
         if wedge is None:
-            wedge = Wedge(self._new_id(), interview.id, email, body.get("firstName"), body.get("lastName"), _now())
+            wedge = Wedge(self._new_id(), interview.id, email, body.get("firstName"), body.get("lastName"), self._now())
             self.wedge_rows[wedge.id] = wedge
         # Absent means send: the documented example misspells the parameter and still shows inviteSent true.
         send = body.get("shouldSendInvite")
@@ -474,7 +473,7 @@ class WedgeHRSim(VendorSim):
             token=self._token(),
             invite_sent=send and not bounced,
             status="send_failure" if bounced else "invited" if send else "unknown",
-            created_at=_now(),
+            created_at=self._now(),
         )
         self.invitations[invite.id] = invite
         wedge.invite_ids.append(invite.id)
@@ -606,10 +605,10 @@ class WedgeHRSim(VendorSim):
             state = "complete" if wedge.completed_at else "canceled"
             raise ValueError(f"wedge {wedge.id} is already {state}")
         if action == "started":
-            wedge.started_at = wedge.started_at or _now()  # no in-progress status: invites stay as they are
+            wedge.started_at = wedge.started_at or self._now()  # no in-progress status: invites stay as they are
         elif action == "completed":
-            wedge.started_at = wedge.started_at or _now()
-            wedge.completed_at = _now()
+            wedge.started_at = wedge.started_at or self._now()
+            wedge.completed_at = self._now()
             wedge.result_token = self._token()
             for invite in pending:
                 invite.status = "complete"

@@ -2,7 +2,8 @@
 
 Every vendor word (API answer, webhook, poll) lands in the timeline; the state
 itself only moves forward (see integrations.states), so a late or replayed event
-is recorded and otherwise ignored.
+is recorded and otherwise ignored. Every move is announced, once the transaction
+commits, by the ``invitation_moved`` signal.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Invitation, InvitationEvent, VendorAccount
+from ..signals import invitation_moved
 from ..states import InvitationState, can_move
 from ..vendors.types import StatusUpdate
-from .ats import schedule_push
 
 _TIMESTAMP_FOR = {
     InvitationState.INVITED: "invited_at",
@@ -77,7 +78,7 @@ def apply_update(invitation: Invitation, update: StatusUpdate, source: str) -> b
     event.save()
     invitation.save(update_fields=changed)
     if moved:
-        schedule_push(invitation, event.from_state)
+        _announce(invitation.pk, event.from_state, update.state)
     return moved
 
 
@@ -117,9 +118,15 @@ def record_state(
             occurred_at=timezone.now(),
         )
     if moves:
-        schedule_push(current, previous)
+        _announce(current.pk, previous, state)
     invitation.state = current.state
     return moves
+
+
+def _announce(invitation_id: int, previous: str, state: str) -> None:
+    transaction.on_commit(
+        lambda: invitation_moved.send(Invitation, invitation_id=invitation_id, previous=previous, state=state)
+    )
 
 
 def _set_state(invitation: Invitation, state: str, changed: list[str]) -> None:

@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Invitation, InvitationEvent, VendorAccount
-from ..ratelimit import throttle_for
 from ..states import OPEN_STATES
 from .invitations import apply_update
 
@@ -23,7 +22,7 @@ from .invitations import apply_update
 def invitations_to_poll(account: VendorAccount) -> list[Invitation]:
     """Open invitations of the account; for webhook vendors only those whose webhook is overdue."""
     invitations = Invitation.objects.filter(assessment__account=account, state__in=OPEN_STATES)
-    if account.client_class.status_delivery == "webhook":
+    if account.sends_webhooks:
         overdue = timezone.now() - timedelta(seconds=settings.WEBHOOK_OVERDUE_AFTER)
         invitations = invitations.filter(state_changed_at__lt=overdue).filter(
             Q(last_polled_at__isnull=True) | Q(last_polled_at__lt=overdue)
@@ -36,7 +35,7 @@ def poll_account(account: VendorAccount) -> int:
     invitations = invitations_to_poll(account)
     if not invitations:
         return 0
-    client = account.client(throttle=throttle_for(account.vendor, str(account.pk)))
+    client = account.client()
     by_key = {i.idempotency_key: i for i in invitations}
     by_remote = {i.remote_id: i for i in invitations if i.remote_id}
     moved = 0

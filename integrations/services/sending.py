@@ -25,7 +25,6 @@ from django.utils import timezone
 from candidates.models import Application
 
 from ..models import Assessment, BulkSend, Invitation, InvitationEvent
-from ..ratelimit import throttle_for
 from ..states import InvitationState
 from ..vendors.errors import Permanent, Retryable, UnknownOutcome, VendorError
 from ..vendors.types import InviteRequest, InviteResult
@@ -103,7 +102,7 @@ def send_batch(invitation_ids: list[int]) -> BatchOutcome:
     if not claimed and not in_doubt:
         return outcome
     account = (claimed or in_doubt)[0].assessment.account
-    client = account.client(throttle=throttle_for(account.vendor, str(account.pk)))
+    client = account.client()
 
     # A previous attempt may have reached the vendor: ask before sending again.
     for invitation in in_doubt:

@@ -21,8 +21,6 @@ class VendorClient:
     default_base_url: ClassVar[str]  # the production host, from the vendor's document
     # The credential fields an admin fills in, with their labels; all are secret.
     credential_fields: ClassVar[Mapping[str, str]]
-    # How status comes back: "webhook" vendors still get polled as a fallback.
-    status_delivery: ClassVar[str] = "webhook"
     # Largest number of candidates one invite() call should be given.
     max_batch_size: ClassVar[int] = 50
 
@@ -59,10 +57,6 @@ class VendorClient:
     ) -> Iterator[types.StatusUpdate]:
         """Current status of these invitations, with as few requests as the vendor allows."""
         raise NotImplementedError
-
-    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[types.WebhookEvent]:
-        """Verify and normalize a delivery. Raises InvalidSignature or Permanent (malformed)."""
-        raise Permanent(f"{self.label} sends no webhooks")
 
     # --- on demand, fetched fresh at each call ------------------------------------------
     def result_links(self, ref: types.InvitationRef) -> list[types.ResultLink]:

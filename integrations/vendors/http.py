@@ -20,6 +20,7 @@ from urllib3.exceptions import NewConnectionError
 from urllib3.util.retry import Retry
 
 from .errors import Permanent, Retryable, UnknownOutcome
+from .parsing import json_or_text, message_in
 
 logger = logging.getLogger("integrations.vendors")
 
@@ -112,7 +113,7 @@ class VendorHTTP:
         if status < 400:
             return
         message = self.error_message(response)
-        error_kwargs = {"status_code": status, "payload": _json_or_text(response)}
+        error_kwargs = {"status_code": status, "payload": json_or_text(response)}
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             raise Retryable(message, retry_after=retry_after, **error_kwargs)
@@ -137,17 +138,5 @@ def json_of(response: requests.Response, vendor: str) -> Any:
         raise Retryable(f"{vendor} answered {response.status_code} with a body that is not JSON") from exc
 
 
-def _json_or_text(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return response.text[:2000]
-
-
 def _default_error_message(response: requests.Response) -> str:
-    body = _json_or_text(response)
-    if isinstance(body, dict):
-        for key in ("message", "detail", "error"):
-            if isinstance(body.get(key), str):
-                return body[key]
-    return f"HTTP {response.status_code}"
+    return message_in(json_or_text(response)) or f"HTTP {response.status_code}"

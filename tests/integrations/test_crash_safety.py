@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 from django.conf import settings
@@ -72,11 +71,14 @@ def test_a_worker_killed_mid_batch_then_restarted_invites_everyone_once(
         assert in_flight > 0 and reached > recorded, "the worker was not killed in the middle of a batch"
 
         worker = start_worker()
-        time.sleep(3)
-        requeue_stale_sends.delay()  # what beat does every two minutes, for tasks a broker could not return
-        assert wait_for(lambda: not invitations.exclude(state=InvitationState.INVITED).exists(), 90), list(
-            invitations.values_list("state", flat=True).distinct()
-        )
+
+        def finished() -> bool:
+            if not invitations.exclude(state=InvitationState.INVITED).exists():
+                return True
+            requeue_stale_sends.delay()  # what beat does every two minutes, for tasks a broker could not return
+            return False
+
+        assert wait_for(finished, 90, every=1.0), list(invitations.values_list("state", flat=True).distinct())
     finally:
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGTERM)

@@ -46,7 +46,7 @@ def worker_idle() -> bool:
 
 
 def point_webhooks(control, account):
-    if account.client_class.status_delivery == "webhook":
+    if account.sends_webhooks:
         control.control(f"{account.vendor}/webhook", {"url": account.webhook_url(), "secret": account.webhook_secret})
 
 

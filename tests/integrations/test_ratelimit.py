@@ -1,10 +1,17 @@
 """One rate limit per vendor key, shared by every client (and, through Redis, every worker)."""
 
 import uuid
+from collections import Counter
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
-from integrations.ratelimit import throttle_for
+from integrations import services
+from integrations.ats import pull
+from integrations.models import Invitation, MergeLink
+from integrations.ratelimit import Throttle, limit_for, throttle_for
+from integrations.sandbox.merge import API_KEY, GREENHOUSE_TOKEN
 from integrations.vendors.errors import Retryable
 
 
@@ -27,7 +34,62 @@ def test_the_limit_is_shared_by_every_throttle_of_one_key(settings, key):
 
 
 def test_a_short_wait_is_waited_out_instead_of_failing(settings, key):
-    settings.VENDOR_RATE_LIMITS = {**settings.VENDOR_RATE_LIMITS, "wedgehr": "2/second"}
+    settings.VENDOR_RATE_LIMITS = {**settings.VENDOR_RATE_LIMITS, "wedgehr": "20/second"}
     throttle = throttle_for("wedgehr", key, max_wait=3)
-    for _ in range(5):
-        throttle()  # the third and later calls wait for the window instead of raising
+    for _ in range(25):
+        throttle()  # the 21st and later calls wait for the window instead of raising
+
+
+def test_only_documented_limits_are_enforced_unless_configured(settings):
+    settings.VENDOR_RATE_LIMITS = {"wedgehr": "", "hireflix": "", "intervue": "", "merge": ""}
+    assert limit_for("intervue").amount == 50  # the documented 50 a minute
+    assert limit_for("wedgehr") is None and limit_for("hireflix") is None and limit_for("merge") is None
+    settings.VENDOR_RATE_LIMITS = {**settings.VENDOR_RATE_LIMITS, "wedgehr": "100/second"}
+    assert limit_for("wedgehr").amount == 100
+
+
+@pytest.fixture
+def throttled(db, monkeypatch):
+    """Every request let through a throttle, counted per (vendor, account key)."""
+    passed: Counter = Counter()
+    real = Throttle.__call__
+
+    def counting(self: Throttle) -> None:
+        passed[(self.vendor, self.account_key)] += 1
+        real(self)
+
+    monkeypatch.setattr(Throttle, "__call__", counting)
+    return passed
+
+
+@pytest.mark.parametrize("vendor", ["wedgehr", "hireflix", "intervue"])
+def test_every_vendor_call_the_product_makes_passes_the_accounts_limiter(
+    vendor, throttled, mapped_stage, applicants, control
+):
+    job, _, assessment = mapped_stage(vendor, invite_on_entry=False)  # connection check and catalog sync
+    account = assessment.account
+    services.check_connection(account)
+    bulk = services.request_invitations(applicants(job, 3), assessment)
+    services.send_batch(list(bulk.invitations.values_list("pk", flat=True)))
+    invitation = Invitation.objects.filter(bulk_send=bulk).first()
+    assert invitation.remote_id, invitation.last_error
+    control.control(f"{vendor}/advance", {"ref": invitation.remote_id, "action": "completed"})
+    # Overdue webhooks: the fallback poll asks the vendor about every open invitation.
+    Invitation.objects.update(state_changed_at=timezone.now() - timedelta(days=1))
+    services.poll_account(account)
+    services.fetch_results(Invitation.objects.get(pk=invitation.pk))
+
+    assert set(throttled) == {(vendor, str(account.pk))}
+    assert throttled[(vendor, str(account.pk))] == control.requests(vendor) > 5
+
+
+def test_every_merge_call_passes_the_links_limiter(throttled, sandbox, control):
+    link = MergeLink.objects.create(
+        name="Acme Greenhouse",
+        base_url=f"{sandbox.url_for('merge')}/api/ats/v1",
+        api_key=API_KEY,
+        account_token=GREENHOUSE_TOKEN,
+    )
+    pull.pull(link, page_size=50)
+    assert set(throttled) == {("merge", str(link.pk))}
+    assert throttled[("merge", str(link.pk))] == control.requests("merge") >= 3

@@ -147,8 +147,9 @@ def test_a_dropped_intervue_request_is_settled_by_its_webhook_not_by_resending(
 
 
 def test_a_failed_invitation_is_sent_again_once_the_candidate_is_fixed(
-    mapped_stage, recruiter_client, django_capture_on_commit_callbacks
+    mapped_stage, recruiter_client, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from integrations.tasks import send_invitations
     from tests.factories import ApplicationFactory, CandidateFactory
 
     job, _, assessment = mapped_stage("hireflix", invite_on_entry=False)
@@ -159,10 +160,13 @@ def test_a_failed_invitation_is_sent_again_once_the_candidate_is_fixed(
 
     candidate.email = "fixed@example.com"
     candidate.save()
-    with django_capture_on_commit_callbacks() as enqueued:
+    enqueued = []
+    monkeypatch.setattr(send_invitations, "delay", enqueued.append)
+    with django_capture_on_commit_callbacks(execute=True):
         page = recruiter_client.post(reverse("integrations:send-again", args=[invitation.pk]), follow=True)
     assert f"Sending {assessment.name} again." in page.content.decode()
-    assert len(enqueued) == 1
+    assert enqueued == [[invitation.pk]]  # once the change is committed
+    monkeypatch.undo()
     send_all(BulkSend.objects.get())
     invitation.refresh_from_db()
     assert (invitation.state, invitation.last_error) == (InvitationState.INVITED, "")

@@ -1,8 +1,8 @@
 """The control API and the shared machinery: faults, counters, media links, webhooks."""
 
-import time
-
 import requests
+
+from tests.waiting import wait_for
 
 
 def test_state_lists_every_vendor(sandbox):
@@ -26,7 +26,7 @@ def test_presigned_media_expires(sandbox):
     assert requests.get(forged, timeout=5).status_code == 403
 
 
-def test_webhook_delivery_is_retried_until_the_receiver_answers(sandbox):
+def test_webhook_delivery_is_retried_until_the_receiver_answers(sandbox, sandbox_clock):
     import threading
 
     from werkzeug.serving import make_server
@@ -43,7 +43,7 @@ def test_webhook_delivery_is_retried_until_the_receiver_answers(sandbox):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         hub = sandbox.app.hub
-        hub.webhook_backoff = 0.05
+        hub.webhook_backoff = 60  # long enough that only advancing the clock brings a retry
         vendor = hub.vendors["intervue"]
         requests.post(
             f"{sandbox.url}/_control/intervue/webhook",
@@ -51,11 +51,15 @@ def test_webhook_delivery_is_retried_until_the_receiver_answers(sandbox):
             timeout=5,
         )
         vendor.emit_webhook("ping", {"hello": "world"})
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline and hub.deliveries[0].status == "pending":
-            time.sleep(0.05)
-        assert hub.deliveries[0].status == "delivered"
-        assert hub.deliveries[0].attempts == 3
+        delivery = hub.deliveries[0]
+        # Each failed attempt schedules its retry one backoff (doubling each time) ahead.
+        assert wait_for(lambda: delivery.attempts == 1 and hub.scheduler.pending == 1, seconds=5, every=0.01)
+        sandbox_clock.advance(hub.webhook_backoff)
+        assert wait_for(lambda: delivery.attempts == 2 and hub.scheduler.pending == 1, seconds=5, every=0.01)
+        sandbox_clock.advance(hub.webhook_backoff * 2)
+        assert wait_for(lambda: delivery.status != "pending", seconds=5, every=0.01)
+        assert delivery.status == "delivered"
+        assert delivery.attempts == 3
         assert calls[-1] == b'{"hello": "world"}'
     finally:
         server.shutdown()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +14,7 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from integrations.sandbox.hireflix import HireflixSim
+from tests import waiting
 
 API_KEY = HireflixSim.credentials["api_key"]
 INTERVIEW_KEYS = {
@@ -108,13 +108,21 @@ def control(sandbox, path: str, body: dict[str, Any]) -> requests.Response:
 
 
 def wait_for(condition: Callable[[], Any], timeout: float = 3.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("condition not met in time")
+    """The condition's first truthy value, polled while the scheduler thread delivers webhooks."""
+    seen: list[Any] = [None]
+
+    def holds() -> bool:
+        seen[0] = condition()
+        return bool(seen[0])
+
+    if not waiting.wait_for(holds, seconds=timeout, every=0.02):
+        raise AssertionError("condition not met in time")
+    return seen[0]
+
+
+def deliveries_done(sandbox) -> bool:
+    """No webhook in flight: every event emitted so far has reached its receiver (or given up)."""
+    return all(d.status != "pending" for d in sandbox.app.hub.deliveries)
 
 
 @dataclass
@@ -152,11 +160,6 @@ def hooked(sandbox, receiver: Receiver) -> Receiver:
     """The control API's webhook target points at the receiver."""
     assert control(sandbox, "hireflix/webhook", {"url": f"{receiver.url}/hook"}).status_code == 200
     return receiver
-
-
-@pytest.fixture
-def short_presign(sandbox) -> None:
-    assert control(sandbox, "presign-ttl", {"seconds": 0.4}).json() == {"presign_ttl": 0.4}
 
 
 # --- the document's queries and mutations, verbatim (placeholders swapped by doc()) -----------------
@@ -893,7 +896,7 @@ def test_a_pending_interview_has_no_answers_and_no_thumbnail(sandbox):
     assert [q["answer"] for q in interview["questions"]] == [None, None, None]
 
 
-def test_answer_urls_are_presigned_expire_and_are_fresh_on_each_query(sandbox, short_presign):
+def test_answer_urls_are_presigned_expire_and_are_fresh_on_each_query(sandbox, sandbox_clock):
     interview_id = completed_interview(sandbox)
     first = data(sandbox, INTERVIEW, {"id": interview_id})["interview"]
     url = first["questions"][0]["answer"]["url"]
@@ -901,7 +904,7 @@ def test_answer_urls_are_presigned_expire_and_are_fresh_on_each_query(sandbox, s
     assert "Expires=" in url
     assert "Signature=" in url
     assert requests.get(url, timeout=5).status_code == 200
-    time.sleep(0.5)
+    sandbox_clock.advance(sandbox.app.hub.presign_ttl + 1)
     assert requests.get(url, timeout=5).status_code == 403
     assert requests.get(first["thumbnail"], timeout=5).status_code == 403
     fresh = data(sandbox, INTERVIEW, {"id": interview_id})["interview"]["questions"][0]["answer"]["url"]
@@ -938,12 +941,14 @@ def test_q23_3_share_for_75_days(sandbox):
     assert requests.get(url, timeout=5).status_code == 200
 
 
-def test_share_defaults_to_75_days_and_expires(sandbox):
+def test_share_defaults_to_75_days_and_expires(sandbox, sandbox_clock):
     url = share(sandbox, completed_interview(sandbox))["data"]["Interview"]["share"]["externalLink"]["url"]
     link = sandbox.app.hub.vendors["hireflix"].account.share_links[url.rsplit("/", 1)[1]]
-    days = (link.expires_at - time.time() * 1000) / 86_400_000
+    days = (link.expires_at - sandbox_clock.time() * 1000) / 86_400_000
     assert 74.9 < days <= 75
-    link.expires_at = int(time.time() * 1000) - 1
+    sandbox_clock.advance(75 * 86_400 - 60)
+    assert requests.get(url, timeout=5).status_code == 200
+    sandbox_clock.advance(60)
     assert requests.get(url, timeout=5).status_code == 410
 
 
@@ -1011,8 +1016,7 @@ def test_q23_1_webhooks_registered_through_the_api_receive_their_events(sandbox,
     assert data(sandbox, query) == {"Webhooks": {"create": True}}
     created = invite(sandbox, graduate(sandbox), "hooked@example.com", external_id="ref-1")
     control(sandbox, "hireflix/advance", {"ref": created["id"], "action": "completed"})
-    wait_for(lambda: receiver.events("/api-hook"))
-    time.sleep(0.1)
+    wait_for(lambda: deliveries_done(sandbox))
     assert receiver.events("/api-hook") == ["interview.finish"]  # create and status-change were not subscribed
     listed = requests.get(f"{sandbox.url}/_control/hireflix/webhooks", timeout=5).json()
     assert listed == [{"url": f"{receiver.url}/api-hook", "events": ["interview.finish"]}]
@@ -1115,7 +1119,7 @@ def test_started_keeps_the_interview_pending_without_webhooks(sandbox, hooked):
     answer = advance(sandbox, created["id"], "started")
     assert answer.status_code == 200
     assert answer.json()["status"] == "pending"
-    time.sleep(0.1)
+    wait_for(lambda: deliveries_done(sandbox))
     assert hooked.events() == ["interview.create"]
 
 
@@ -1129,9 +1133,10 @@ def test_advance_refuses_what_makes_no_sense(sandbox):
     assert advance(sandbox, "nobody@example.com", "completed").status_code == 404
 
 
-def test_auto_complete_drives_a_new_invite_to_completed(sandbox, hooked):
-    control(sandbox, "auto-complete", {"seconds": 0.2})
+def test_auto_complete_drives_a_new_invite_to_completed(sandbox, hooked, sandbox_clock):
+    control(sandbox, "auto-complete", {"seconds": 600})
     created = invite(sandbox, graduate(sandbox), "auto@example.com")
+    sandbox_clock.advance(600)
     assert hooked.payload("interview.finish")["data"]["id"] == created["id"]
     interview = data(sandbox, INTERVIEW, {"id": created["id"]})["interview"]
     assert interview["status"] == "completed"

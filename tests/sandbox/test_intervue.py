@@ -23,7 +23,9 @@ import requests
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from integrations.sandbox.clock import SandboxClock
 from integrations.sandbox.intervue import IntervueSim
+from tests.waiting import wait_for
 
 TIMEOUT = 5
 CREDS = IntervueSim.credentials
@@ -68,7 +70,8 @@ class Api:
 class Hooks:
     """A local webhook receiver registered with the sandbox."""
 
-    def __init__(self) -> None:
+    def __init__(self, hub: Any) -> None:
+        self.hub = hub
         self.received: list[tuple[dict[str, str], bytes]] = []
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -84,19 +87,16 @@ class Hooks:
 
     def wait(self, count: int, status: str | None = None) -> list[dict[str, Any]]:
         """Wait until ``count`` events (of one status, if given) arrived; return those."""
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            found = [e for e in self.events() if status is None or e["status"] == status]
-            if len(found) >= count or time.monotonic() > deadline:
-                return found
-            time.sleep(0.02)
+
+        def found() -> list[dict[str, Any]]:
+            return [e for e in self.events() if status is None or e["status"] == status]
+
+        wait_for(lambda: len(found()) >= count, seconds=TIMEOUT, every=0.02)
+        return found()
 
     def settle(self) -> list[dict[str, Any]]:
-        """Every event, once deliveries stopped arriving."""
-        last = -1
-        while last != len(self.received):
-            last = len(self.received)
-            time.sleep(0.15)
+        """Every event, once no delivery is in flight (the sandbox emits them as it answers)."""
+        wait_for(lambda: all(d.status != "pending" for d in self.hub.deliveries), seconds=TIMEOUT, every=0.02)
         return self.events()
 
 
@@ -107,7 +107,7 @@ def api(sandbox: Any) -> Api:
 
 @pytest.fixture
 def hooks(api: Api) -> Iterator[Hooks]:
-    receiver = Hooks()
+    receiver = Hooks(api.sandbox.app.hub)
     assert api.control("intervue/webhook", {"url": receiver.url, "secret": "whsec_test"}).status_code == 200
     yield receiver
     receiver.server.shutdown()
@@ -225,18 +225,21 @@ def test_every_answer_carries_the_rate_limit_headers(api: Api) -> None:
     assert failed.status_code == 400 and failed.headers["RateLimit-Remaining"] == "47"
 
 
-def test_past_the_quota_answers_429_with_retry_after_per_key(api: Api) -> None:
-    api.options(rate_limit_per_minute=5, rate_limit_window_seconds=1)
+def test_past_the_quota_answers_429_with_retry_after_per_key(api: Api, sandbox_clock: SandboxClock) -> None:
+    api.options(rate_limit_per_minute=5)
     remaining = [int(api.get("/health").headers["RateLimit-Remaining"]) for _ in range(5)]
     assert remaining == [4, 3, 2, 1, 0]
     refused = api.get("/health")
     error(refused, 429)
-    assert int(refused.headers["Retry-After"]) >= 1
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert refused.headers["RateLimit-Remaining"] == "0"
     # The quota is per API key: the second key still has its own.
     second = Api(api.sandbox, api.sim.credentials["authorization_2"])
     assert second.get("/health").status_code == 200
-    time.sleep(1.05)
+    sandbox_clock.advance(30)
+    assert api.get("/health").status_code == 429  # the minute is not over yet
+    assert int(api.get("/health").headers["Retry-After"]) <= 30
+    sandbox_clock.advance(30)
     assert api.get("/health").headers["RateLimit-Remaining"] == "4"
 
 
@@ -1042,9 +1045,12 @@ def test_quota_finished(api: Api, hooks: Hooks) -> None:
     assert invite(api, main_hash, ("A", "qa@example.com")).status_code == 200  # an existing invitation costs nothing
 
 
-def test_auto_complete_drives_a_requested_interview_to_the_end(api: Api, hooks: Hooks) -> None:
-    assert api.control("auto-complete", {"seconds": 0.2}).status_code == 200
+def test_auto_complete_drives_a_requested_interview_to_the_end(
+    api: Api, hooks: Hooks, sandbox_clock: SandboxClock
+) -> None:
+    assert api.control("auto-complete", {"seconds": 600}).status_code == 200
     request_external(api, candidate(1))
+    sandbox_clock.advance(600)
     events = hooks.wait(4)
     assert [e["status"] for e in events] == ["requested", "scheduled", "completed", "videoGenerationCompleted"]
 

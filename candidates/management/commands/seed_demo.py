@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand
 
 from candidates.demo import seed_pipeline
 from candidates.roles import INTEGRATION_ADMIN, RECRUITER, ensure_roles
+from integrations.ats.demo import seed_merge_link
 from integrations.demo import seed_vendor_accounts
 
 DEMO_USERS = [
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             f"Demo pipeline: {report.jobs} jobs; {report.candidates_created} candidates and "
             f"{report.applications_created} applications added this run."
         )
-        for line in seed_vendor_accounts(settings.SANDBOX_URL):
+        for line in [*seed_vendor_accounts(settings.SANDBOX_URL), seed_merge_link(settings.SANDBOX_URL)]:
             self.stdout.write(f"  {line}")
         for username, password in self._users().items():
             self.stdout.write(f"  login {username!r} with password {password!r}")

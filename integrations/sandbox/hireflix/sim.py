@@ -12,7 +12,6 @@ from __future__ import annotations
 import html
 import logging
 import re
-import time
 import uuid
 from typing import Any
 
@@ -44,10 +43,6 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()\-.]{5,18}[0-9]$")
 
 
-def now_ms() -> int:
-    return int(time.time() * 1000)
-
-
 class HireflixSim(VendorSim):
     name = "hireflix"
     url_map = Map(
@@ -74,6 +69,10 @@ class HireflixSim(VendorSim):
         self.invites_this_period = 0
         self.failing_invites = 0  # the next N invites fail with code 500 (control API)
         self.client_ip = "127.0.0.1"
+
+    def now_ms(self) -> int:
+        """Milliseconds since the epoch by the sandbox clock, the way Hireflix stamps everything."""
+        return int(self.clock.time() * 1000)
 
     @property
     def base_url(self) -> str:
@@ -131,7 +130,7 @@ class HireflixSim(VendorSim):
         interview = self.account.live_interview(link.interview_id) if link else None
         if link is None or interview is None:
             return _page("Interview not found", "<p>This shared interview does not exist.</p>", 404)
-        if link.expires_at < now_ms():
+        if link.expires_at < self.now_ms():
             return _page("Link expired", "<p>This shared link has expired.</p>", 410)
         parts = [f"<p>{html.escape(interview.name)} &middot; {html.escape(interview.status)}</p>"]
         for question in self.questions_data(interview):
@@ -314,7 +313,7 @@ class HireflixSim(VendorSim):
             raise AlreadyInvited()
         if self.invites_this_period >= self.option("invites_per_period"):
             raise QuotaExceeded(self.option("invites_per_period"))
-        now = now_ms()
+        now = self.now_ms()
         interview = Interview(
             id=self.account.ids.object_id(),
             position_id=position.id,
@@ -335,14 +334,14 @@ class HireflixSim(VendorSim):
         return interview
 
     def delete_interview(self, interview: Interview) -> bool:
-        now = now_ms()
+        now = self.now_ms()
         interview.deleted_at = now
         self._log(now, "interview.delete", interview.id)
         self._emit("interview.delete", interview, now)
         return True
 
     def delete_position(self, position: Position) -> bool:
-        now = now_ms()
+        now = self.now_ms()
         position.deleted_at = now
         self._log(now, "position.delete", position.id)
         return True
@@ -350,7 +349,7 @@ class HireflixSim(VendorSim):
     def share(self, interview: Interview, days: int) -> str:
         if days < 1:
             raise ApiError(400, "durationInDays must be at least 1")
-        now = now_ms()
+        now = self.now_ms()
         link = ShareLink(self.account.ids.link_id(), interview.id, now + days * DAY_MS)
         self.account.share_links[link.id] = link
         self._log(now, "interview.share", interview.id)
@@ -363,7 +362,7 @@ class HireflixSim(VendorSim):
         if not events or unknown:
             raise ApiError(400, f"unknown events {unknown}; known: {', '.join(EVENTS)}")
         self.api_webhooks.append(WebhookTarget(url, "", tuple(events)))
-        self._log(now_ms(), "webhook.create", url)
+        self._log(self.now_ms(), "webhook.create", url)
         return True
 
     def add_member(self, email: str) -> bool:
@@ -373,7 +372,7 @@ class HireflixSim(VendorSim):
             raise ApiError(409, "This user is already a member of the company")
         member_id = self.account.ids.object_id()
         self.account.members[member_id] = Member(member_id, email.strip())
-        self._log(now_ms(), "member.add", member_id)
+        self._log(self.now_ms(), "member.add", member_id)
         return True
 
     def remove_member(self, member_id: str | None, email: str | None) -> bool:
@@ -384,7 +383,7 @@ class HireflixSim(VendorSim):
                 if member is self.account.owner:
                     raise ApiError(400, "The company owner cannot be removed")
                 del self.account.members[member.id]
-                self._log(now_ms(), "member.remove", member.id)
+                self._log(self.now_ms(), "member.remove", member.id)
                 return True
         raise ApiError(404, "Member not found")
 
@@ -409,7 +408,7 @@ class HireflixSim(VendorSim):
     def advance(self, ref: str, action: str) -> dict[str, Any]:
         """Hireflix has no in-progress status: "started" is only recorded, the interview stays pending."""
         interview = self._find(ref)
-        now = now_ms()
+        now = self.now_ms()
         if action == "started":
             if interview.answered:
                 raise ValueError(f"interview {interview.id} is already {interview.status}")

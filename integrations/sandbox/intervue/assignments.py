@@ -14,7 +14,6 @@ from .common import (
     api,
     iso,
     json_body,
-    now,
     one_of,
     opt_bool,
     opt_str,
@@ -136,13 +135,13 @@ class AssignmentsApi:
     @api
     def assignment_disable(self: IntervueSim, request: Request, test_hash: str) -> dict[str, Any]:
         assignment = self.assignment(test_hash)
-        assignment.disabled, assignment.updated_at = True, now()
+        assignment.disabled, assignment.updated_at = True, self.clock.now()
         return {"status": 200, "message": "Test disabled"}
 
     @api
     def assignment_archive(self: IntervueSim, request: Request, test_hash: str) -> dict[str, Any]:
         assignment = self.assignment(test_hash)
-        assignment.archived, assignment.updated_at = True, now()
+        assignment.archived, assignment.updated_at = True, self.clock.now()
         return {"status": 200, "message": "Test archived"}
 
     @api
@@ -202,7 +201,7 @@ class AssignmentsApi:
         opt_bool(body, "mandatoryTakeSnapshot")
         computed = sum(QUESTION_MINUTES[kind] * count for _, rows in sections for kind, count in rows)
         duration = req_int(body, "duration", minimum=1) if body.get("duration") is not None else computed
-        created = now()
+        created = self.clock.now()
         assignment = Assignment(
             main_hash=self.cat.new_hash(),
             name=name,
@@ -270,7 +269,7 @@ class AssignmentsApi:
             invitation = self.live_invitation(main_hash, email) if reuse else None
             if invitation is None:
                 if test is None:
-                    test = new_active_test(self.cat, main_hash, now(), expiry, start, final_entry, quiet)
+                    test = new_active_test(self.cat, main_hash, self.clock.now(), expiry, start, final_entry, quiet)
                 invitation = self.create_invitation(assignment, test, name, email)
             answered.append({"name": invitation.name, "email": invitation.email, "invitationUrlHash": invitation.hash})
         active_test_id = test.id if test else self.cat.invitations[answered[0]["invitationUrlHash"]].test.id
@@ -278,7 +277,7 @@ class AssignmentsApi:
 
     def live_invitation(self: IntervueSim, main_hash: str, email: str) -> Invitation | None:
         """An invitation the candidate can still take: sending again returns it instead of a second one."""
-        at = now()
+        at = self.clock.now()
         for inv in self.cat.invitations.values():
             same = inv.test.main_hash == main_hash and inv.email == email and not inv.disabled
             if same and inv.status(at) in (INVITATION_SENT, INTERVIEW_STARTED):
@@ -291,7 +290,7 @@ class AssignmentsApi:
             test=test,
             name=name,
             email=email,
-            invited_on=now(),
+            invited_on=self.clock.now(),
             report_uuid=self.cat.new_uuid(),
             send_success=not email.endswith(UNDELIVERABLE_SUFFIX),
         )
@@ -332,7 +331,7 @@ class AssignmentsApi:
         start = parse_iso(body["testStartTime"], "testStartTime") if body.get("testStartTime") else None
         expires = parse_iso(body["expiresOn"], "expiresOn") if body.get("expiresOn") else None
         assignment = self.invitable(main_hash)
-        assignment.public_id, assignment.updated_at = self.cat.new_uuid(), now()
+        assignment.public_id, assignment.updated_at = self.cat.new_uuid(), self.clock.now()
         return {
             "status": 200,
             "uniqueId": assignment.public_id,
@@ -352,7 +351,7 @@ class AssignmentsApi:
         active_test_id = query_int(args, "activeTestId", None)
         test_hash = args.get("testUrlHash") or None
         status = query_enum(args, "assignmentStatus", ASSIGNMENT_STATUSES, None)
-        at = now()
+        at = self.clock.now()
         rows = [
             inv
             for inv in self.cat.invitations.values()

@@ -67,10 +67,6 @@ def open_interview(interviews: Mapping[str, Any], role_id: int, email: str) -> A
     return None
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
 def iso(value: datetime | None) -> str | None:
     """ISO 8601 with milliseconds and a Z, the way every timestamp in the document is written."""
     if value is None:

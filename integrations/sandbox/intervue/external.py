@@ -14,7 +14,6 @@ from .common import (
     iso,
     json_body,
     local_minutes,
-    now,
     open_interview,
     page_params,
     paginate,
@@ -124,7 +123,7 @@ class ExternalInterviewsApi:
                     id=self.cat.new_uuid(),
                     role_id=role.id,
                     round_name=role.enabled_rounds[0],
-                    requested_at=now(),
+                    requested_at=self.clock.now(),
                     requested_by=dict(request.environ["intervue.member"]),
                     candidate={"name": c["name"], "email": c["email"], "phoneNo": c["phoneNo"]},
                     resume=c["resume"],
@@ -163,7 +162,7 @@ class ExternalInterviewsApi:
         return {"status": 200, "message": "On-demand interview canceled successfully"}
 
     def cancel_external(self: IntervueSim, interview: ExternalInterview, by: str) -> None:
-        interview.status, interview.canceled_by, interview.canceled_at = "canceled", by, now()
+        interview.status, interview.canceled_by, interview.canceled_at = "canceled", by, self.clock.now()
         self.emit_webhook("canceled", webhooks.canceled(interview, self.shape()))
 
     @api

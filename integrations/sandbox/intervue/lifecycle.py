@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from . import webhooks
-from .common import now, parse_iso
+from .common import parse_iso
 from .models import (
     EVALUATION_PENDING,
     INTERVIEW_ENDED,
@@ -40,7 +40,7 @@ class Lifecycle:
             self.advance_mock(item, action)
             return {"ref": item.id, "kind": "mock_interview", "status": item.status}
         self.advance_invitation(item, action)
-        return {"ref": item.hash, "kind": "assignment_invitation", "status": item.status(now())}
+        return {"ref": item.hash, "kind": "assignment_invitation", "status": item.status(self.clock.now())}
 
     def find_ref(self: IntervueSim, ref: str) -> ExternalInterview | MockInterview | Invitation:
         """An interviewId, an invitationUrlHash, or a candidate's email (their latest open item)."""
@@ -49,7 +49,7 @@ class Lifecycle:
         if found:
             return found
         email = ref.strip().lower()
-        at = now()
+        at = self.clock.now()
         matches: list[tuple[bool, Any, ExternalInterview | MockInterview | Invitation]] = []
         matches += [(e.open, e.requested_at, e) for e in cat.external.values() if e.candidate["email"] == email]
         matches += [(m.open, m.created_at, m) for m in cat.mock.values() if m.candidate["email"] == email]
@@ -74,7 +74,7 @@ class Lifecycle:
                 self.schedule_external(interview)
             elif interview.status != "scheduled":
                 raise ValueError(f"interview is {interview.status}; only a scheduled interview can complete")
-            interview.status, interview.completed_at = "completed", now()
+            interview.status, interview.completed_at = "completed", self.clock.now()
             urls = {
                 "playback": self.presign(self.base_url, f"external-interviews/{interview.id}/playback"),
                 "report": self.presign(self.base_url, f"external-interviews/{interview.id}/report.pdf"),
@@ -95,7 +95,7 @@ class Lifecycle:
         if interview.time_slots:
             interview.scheduled_at = parse_iso(interview.time_slots[0]["startTime"], "startTime")
         else:
-            interview.scheduled_at = (now() + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+            interview.scheduled_at = (self.clock.now() + timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
         interview.status = "scheduled"
         self.emit_webhook("scheduled", webhooks.scheduled(interview, self.shape()))
 
@@ -124,7 +124,7 @@ class Lifecycle:
     def advance_invitation(self: IntervueSim, inv: Invitation, action: str) -> None:
         assignment = self.assignment_of(inv)
         shape = self.shape()
-        status = inv.status(now())
+        status = inv.status(self.clock.now())
         if action in ("started", "completed") and (inv.disabled or assignment.disabled):
             raise ValueError("the invitation is disabled")
         if action == "started":
@@ -136,7 +136,7 @@ class Lifecycle:
                 self.start_test(inv)
             elif status != INTERVIEW_STARTED:
                 raise ValueError(f"invitation is {status}; only a started test can end")
-            inv.ended_at = now()
+            inv.ended_at = self.clock.now()
             if self.option("auto_evaluate"):
                 inv.evaluate(assignment.questions)
             self.emit_webhook("test_ended", webhooks.test_ended(inv, assignment, shape))
@@ -164,16 +164,16 @@ class Lifecycle:
             raise ValueError(f"unknown action {action!r}")
 
     def start_test(self: IntervueSim, inv: Invitation) -> None:
-        inv.started_at = now()
+        inv.started_at = self.clock.now()
         self.emit_webhook("test_started", webhooks.test_started(inv, self.assignment_of(inv), self.shape()))
 
     # --- reminders ------------------------------------------------------------------------------------
     def schedule_reminder(self: IntervueSim, inv: Invitation) -> None:
         """With communications disabled, intervue.io sends a reminder webhook an hour before the start."""
         start = inv.test.start_date
-        if not (inv.test.disable_communications and start) or start <= now():
+        if not (inv.test.disable_communications and start) or start <= self.clock.now():
             return
-        delay = (start - timedelta(hours=1) - now()).total_seconds()
+        delay = (start - timedelta(hours=1) - self.clock.now()).total_seconds()
 
         def remind() -> None:
             with self.lock:
@@ -184,7 +184,7 @@ class Lifecycle:
 
     def send_reminders(self: IntervueSim, candidates: list[Invitation] | None = None) -> int:
         """Emit one reminder for the opted-out invitations not taken yet; returns how many it lists."""
-        at = now()
+        at = self.clock.now()
         pool = candidates if candidates is not None else list(self.cat.invitations.values())
         due = [
             inv

@@ -14,7 +14,6 @@ from .common import (
     iso,
     json_body,
     local_minutes,
-    now,
     open_interview,
     parse_iso,
     path_int,
@@ -91,7 +90,7 @@ class MockInterviewsApi:
                     round=round_name,
                     candidate={"name": c["name"], "email": c["email"], "phoneNo": c["phoneNo"]},
                     schedule_time=c["scheduleTime"],
-                    created_at=now(),
+                    created_at=self.clock.now(),
                     resume=c["resume"],
                 )
                 self.cat.mock[interview.id] = interview

@@ -12,7 +12,6 @@ import base64
 import binascii
 import hmac
 import math
-import time
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -23,7 +22,7 @@ from werkzeug.wrappers import Request, Response
 from ..core import VendorSim, json_response
 from . import catalog, webhooks
 from .assignments import AssignmentsApi
-from .common import api, now
+from .common import api
 from .external import ExternalInterviewsApi
 from .lifecycle import Lifecycle
 from .mock import MockInterviewsApi
@@ -111,7 +110,7 @@ class IntervueSim(Lifecycle, ExternalInterviewsApi, MockInterviewsApi, Assignmen
         self.cat = catalog.build()
         self.windows: dict[str, tuple[float, int]] = {}  # accessToken -> (window start, requests)
         self.quota_used = 0
-        self.plan_started: datetime = now()
+        self.plan_started: datetime = self.clock.now()
 
     def shape(self) -> str:
         shape = self.option("webhook_payload_shape")
@@ -157,7 +156,7 @@ class IntervueSim(Lifecycle, ExternalInterviewsApi, MockInterviewsApi, Assignmen
         """Fixed window per key; the window and its quota are options so tests can shrink them."""
         limit = int(self.option("rate_limit_per_minute"))
         window = float(self.option("rate_limit_window_seconds"))
-        clock = time.monotonic()
+        clock = self.clock.monotonic()
         start, used = self.windows.get(access_token, (clock, 0))
         if clock - start >= window:
             start, used = clock, 0

@@ -9,7 +9,9 @@ adopted (``duplicate=True``, with its ids).
 
     client.py     HireflixClient: transport, invites, lookups, status polling, links, media
     documents.py  the GraphQL documents (batches are aliased fields of one document)
-    mapping.py    status table, error table and webhook normalization
+    graphql.py    Hireflix's GraphQL errors onto the shared error taxonomy
+    statuses.py   Hireflix's interview statuses mapped onto ours, one table
+    webhooks.py   validate and normalize an inbound delivery (Hireflix signs nothing)
 """
 
 from .client import HireflixClient

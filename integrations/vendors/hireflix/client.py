@@ -20,19 +20,10 @@ from ..types import (
     ResultLink,
     StatusUpdate,
     VendorConfig,
-    WebhookEvent,
 )
 from . import documents
-from .mapping import (
-    STATES,
-    errors_by_alias,
-    graphql_error,
-    http_error_message,
-    invite_result,
-    status_update,
-    vendor_status,
-    webhook_events,
-)
+from .graphql import errors_by_alias, graphql_error, http_error_message
+from .statuses import STATES, invite_result, status_update, vendor_status
 
 logger = logging.getLogger("integrations.vendors.hireflix")
 
@@ -102,7 +93,6 @@ class HireflixClient(VendorClient):
     label = "Hireflix"
     default_base_url = "https://api.hireflix.com"
     credential_fields = {"api_key": "API key"}
-    status_delivery = "webhook"
     max_batch_size = DEFAULT_BATCH_SIZE
 
     def __init__(self, config: VendorConfig, throttle: Callable[[], None] | None = None) -> None:
@@ -347,15 +337,6 @@ class HireflixClient(VendorClient):
                     assessment_id=ref.assessment_id,
                     details={"interview_id": ref.remote_id, "position_id": ref.assessment_id},
                 )
-
-    # --- webhooks -----------------------------------------------------------------------------
-    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[WebhookEvent]:
-        """Validate and normalize ``{event, data: Interview, date}``.
-
-        Hireflix documents no signature: the webhook URL carries a secret per-account token,
-        checked by the web layer before this is called, so there is nothing to verify here.
-        """
-        return webhook_events(body)
 
     # --- on demand ----------------------------------------------------------------------------
     def _interview_id(self, ref: InvitationRef) -> str:

@@ -28,46 +28,21 @@ rows carry the expiry just sent) and marks them ``duplicate``. Interviews give n
                    email and a resend could invite twice. The 'requested' webhook (interviewId and
                    candidate email) settles external interviews.
 
-Status (webhooks first; ``fetch_statuses`` is the fallback):
+Status: webhooks first; ``fetch_statuses`` is the fallback. The table is in statuses.py.
 
-  ==========================================  ===========================  ==========
-  intervue.io                                  where                        unified
-  ==========================================  ===========================  ==========
-  requested                                    external webhook / GET       invited
-  scheduled (interview booked)                 external webhook / GET       started
-  completed (report: verdict, feedback)        external webhook             completed
-  videoGenerationCompleted (playback ready)    external webhook             completed
-  canceled                                     external webhook             canceled
-  UN_SCHEDULED                                 mock getInterviewInfo        invited
-  SCHEDULED                                    mock getInterviewInfo        started
-  COMPLETED                                    mock getInterviewInfo        completed
-  CANCELED                                     mock getInterviewInfo        canceled
-  INVITATION_SENT, invitation_sent, reminder   assignment results / hook    invited
-  INTERVIEW_STARTED, test_started              assignment results / hook    started
-  EVALUATION_PENDING, test_ended               assignment results / hook    completed
-  INTERVIEW_ENDED, test_report_generated       assignment results / hook    completed
-  CANDIDATE_SHORTLISTED                        assignment results           reviewed
-  INTERVIEW_EXPIRED                            assignment results           expired
-  INVITE_FAILED                                assignment results           failed
-  quota_finished                               assignment webhook           (account event)
-  ==========================================  ===========================  ==========
-
-Details keep verdict, verdict_index, feedback, average_rating (external), percentage_scored,
-passed, shortlisted, section_scores, points (assignments) and the ids needed later; never a URL
-that expires. ``fetch_statuses`` reads assignments as one results list per test and status
-(the rows carry no status of their own), and interviews with one GET each: intervue.io has no
-list of them, so that is one request per open interview, a fallback for missed webhooks only.
-The document's GET /external-interviews/{id} has no status either: a schedule time reads as
-scheduled, anything later comes by webhook.
-
-Webhooks: ``X-Intervue-Signature`` = HMAC-SHA256(webhook secret, raw body) in hex, base64 or
-base64url without padding (the document's examples use all three). Both payload shapes are read.
+Webhooks (webhooks.py): ``X-Intervue-Signature`` = HMAC-SHA256(webhook secret, raw body) in hex,
+base64 or base64url without padding (the document's examples use all three). Both payload shapes are read.
 
 Results, fetched fresh at each call: assignments GET /assignments/report/{invitationUrlHash}
 (code and playback links) and /assignments/detailed-report/{testUrlHash}?email= (report PDF);
 external interviews the report/playback ``urls`` where GET /external-interviews/{id} carries them.
 ``cancel``: POST /external-interviews/cancel; assignments (disable acts on the whole test) and
 mock interviews cannot be canceled one by one.
+
+    client.py     IntervueClient: catalog, reconciliation, status polling, results, cancel
+    invites.py    sending a batch: one request per role or test, one per mock-interview candidate
+    statuses.py   intervue.io's statuses mapped onto ours, one table per kind of assessment
+    webhooks.py   verify (HMAC) and normalize an inbound delivery
 """
 
 from .client import IntervueClient

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -15,10 +13,9 @@ import requests
 
 from .. import types
 from ..base import VendorClient
-from ..errors import InvalidSignature, Permanent, UnknownOutcome
+from ..errors import Permanent, UnknownOutcome
 from ..http import VendorHTTP
-from ..signing import hmac_sha256_matches
-from . import webhooks
+from ..parsing import json_body, message_in, parse_datetime
 from .invites import BatchInviter
 from .statuses import (
     ASSIGNMENT_POLL_ORDER,
@@ -30,25 +27,17 @@ from .statuses import (
     assignment_row_details,
     compact,
     mock_state,
-    parse_time,
 )
 
 logger = logging.getLogger("integrations.vendors")
 
-SIGNATURE_HEADER = "X-Intervue-Signature"
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGES = 500  # a guard against a server that always answers next: true
 
 
 def _error_message(response: requests.Response) -> str:
     """The ``message`` of intervue's error envelope ``{"status": code, "message": text}``."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    if isinstance(body, dict) and isinstance(body.get("message"), str) and body["message"].strip():
-        return body["message"].strip()
-    return f"intervue.io answered HTTP {response.status_code}"
+    return message_in(json_body(response), ("message",)) or f"intervue.io answered HTTP {response.status_code}"
 
 
 class IntervueClient(VendorClient):
@@ -56,7 +45,6 @@ class IntervueClient(VendorClient):
     label = "intervue.io"
     default_base_url = "https://api.intervue.io"
     credential_fields = {"access_token": "Access token", "secret_key": "Secret key"}
-    status_delivery = "webhook"
     max_batch_size = 50
 
     def __init__(self, config: types.VendorConfig, throttle: Callable[[], None] | None = None) -> None:
@@ -280,31 +268,6 @@ class IntervueClient(VendorClient):
         data = answer.get("data") if isinstance(answer, dict) else None
         return data if isinstance(data, dict) else None
 
-    # --- webhooks ----------------------------------------------------------------------------------------------
-    def parse_webhook(self, headers: Mapping[str, str], body: bytes) -> list[types.WebhookEvent]:
-        signature = _header(headers, SIGNATURE_HEADER)
-        if not signature:
-            raise InvalidSignature(f"intervue.io webhook without an {SIGNATURE_HEADER} header")
-        if not self.config.webhook_secret:
-            raise InvalidSignature("no intervue.io webhook secret is configured")
-        if not hmac_sha256_matches(self.config.webhook_secret, body, signature):
-            raise InvalidSignature("intervue.io webhook signature does not match")
-        try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise Permanent("intervue.io webhook body is not JSON") from exc
-        normalized = webhooks.normalize(payload)
-        digest = hashlib.sha256(body).hexdigest()
-        return [
-            types.WebhookEvent(
-                event_id=digest if len(normalized) == 1 else f"{digest}:{n}",
-                event_type=event,
-                update=update,
-                raw=payload,
-            )
-            for n, (event, update) in enumerate(normalized)
-        ]
-
     # --- results, fetched fresh at each call -----------------------------------------------------------------------
     def result_links(self, ref: types.InvitationRef) -> list[types.ResultLink]:
         if ref.assessment_kind == HOME_ASSIGNMENT and ref.remote_id:
@@ -387,19 +350,10 @@ def _external_status(data: Mapping[str, Any]) -> str:
 
 def _still_open(row: Mapping[str, Any], now: datetime) -> bool:
     """An assignment row the candidate can still take (or whose sending just failed)."""
-    expiry = parse_time(row.get("testExpiryDate"))
+    expiry = parse_datetime(row.get("testExpiryDate"))
     ended = row.get("isLocked") is True or row.get("totalAttempted") is not None
     return not row.get("disabled") and not ended and (expiry is None or expiry > now)
 
 
 def _url(value: Any) -> bool:
     return isinstance(value, str) and value.startswith(("https://", "http://"))
-
-
-def _header(headers: Mapping[str, str], name: str) -> str:
-    """A header from any mapping: case-insensitive, and WSGI-style (HTTP_X_...) names too."""
-    wanted = name.lower()
-    for key, value in headers.items():
-        if key.lower().replace("_", "-").removeprefix("http-") == wanted:
-            return str(value).strip()
-    return ""

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import Permanent, Retryable, UnknownOutcome, VendorError
 from ..http import VendorHTTP
+from ..parsing import parse_datetime
 from ..types import InviteRequest, InviteResult
 from .statuses import (
     ASSIGNMENT_STATES,
@@ -26,7 +27,6 @@ from .statuses import (
     compact,
     iso,
     mock_state,
-    parse_time,
 )
 
 logger = logging.getLogger("integrations.vendors")
@@ -236,7 +236,7 @@ class BatchInviter:
         return {
             str(row.get("invitationUrlHash"))
             for row in rows
-            if (moment := parse_time(row.get("testExpiryDate"))) is not None
+            if (moment := parse_datetime(row.get("testExpiryDate"))) is not None
             and abs((moment - expiry).total_seconds()) <= 1
         }
 

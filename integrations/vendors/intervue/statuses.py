@@ -1,8 +1,39 @@
-"""intervue.io statuses onto the unified states, and the details worth keeping from each answer.
+"""intervue.io statuses onto the unified states: the one table, then the same table in code.
 
-The table lives in the package docstring (``integrations/vendors/intervue/__init__.py``);
-these dicts are that table in code. Nothing here keeps a link: report, code and playback
-URLs are pre-signed and are fetched fresh by ``result_links`` / ``media``.
+Status (webhooks first; ``fetch_statuses`` is the fallback):
+
+  ==========================================  ===========================  ==========
+  intervue.io                                  where                        unified
+  ==========================================  ===========================  ==========
+  requested                                    external webhook / GET       invited
+  scheduled (interview booked)                 external webhook / GET       started
+  completed (report: verdict, feedback)        external webhook             completed
+  videoGenerationCompleted (playback ready)    external webhook             completed
+  canceled                                     external webhook             canceled
+  UN_SCHEDULED                                 mock getInterviewInfo        invited
+  SCHEDULED                                    mock getInterviewInfo        started
+  COMPLETED                                    mock getInterviewInfo        completed
+  CANCELED                                     mock getInterviewInfo        canceled
+  INVITATION_SENT, invitation_sent, reminder   assignment results / hook    invited
+  INTERVIEW_STARTED, test_started              assignment results / hook    started
+  EVALUATION_PENDING, test_ended               assignment results / hook    completed
+  INTERVIEW_ENDED, test_report_generated       assignment results / hook    completed
+  CANDIDATE_SHORTLISTED                        assignment results           reviewed
+  INTERVIEW_EXPIRED                            assignment results           expired
+  INVITE_FAILED                                assignment results           failed
+  quota_finished                               assignment webhook           (account event)
+  ==========================================  ===========================  ==========
+
+Details keep verdict, verdict_index, feedback, average_rating (external), percentage_scored,
+passed, shortlisted, section_scores, points (assignments) and the ids needed later; never a URL
+that expires. ``fetch_statuses`` reads assignments as one results list per test and status
+(the rows carry no status of their own), and interviews with one GET each: intervue.io has no
+list of them, so that is one request per open interview, a fallback for missed webhooks only.
+The document's GET /external-interviews/{id} has no status either: a schedule time reads as
+scheduled, anything later comes by webhook.
+
+Nothing here keeps a link: report, code and playback URLs are pre-signed and are fetched fresh
+by ``result_links`` / ``media``.
 """
 
 from __future__ import annotations
@@ -76,17 +107,6 @@ def iso(moment: datetime) -> str:
     """ISO 8601 in UTC with milliseconds and a Z, the way the document writes every date."""
     moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def parse_time(value: Any) -> datetime | None:
-    """A datetime from the vendor's ISO strings; None for null, "NA" or anything unreadable."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def compact(values: Mapping[str, Any]) -> dict[str, Any]:

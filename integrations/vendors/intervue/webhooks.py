@@ -1,4 +1,7 @@
-"""intervue.io webhook payloads (already verified) into StatusUpdates.
+"""intervue.io webhooks: verify a delivery's signature, then normalize its payload into StatusUpdates.
+
+``X-Intervue-Signature`` = HMAC-SHA256(webhook secret, raw body), in hex, base64 or base64url
+without padding (the document's examples use all three), compared in constant time.
 
 External-interview events: the document's examples put the details under ``requestedData``
 for every event, its tables under ``requestedData`` / ``cancelData`` / ``scheduleData`` /
@@ -9,12 +12,16 @@ Home-assignment events name the invitation by ``invitationUrlHash``, except
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..errors import Permanent
-from ..types import StatusUpdate
-from .statuses import ASSIGNMENT_EVENT_STATES, EXTERNAL_STATES, compact, external_report_details, parse_time
+from ..errors import InvalidSignature, Permanent
+from ..parsing import parse_datetime
+from ..signing import hmac_sha256_matches
+from ..types import StatusUpdate, WebhookEvent
+from .statuses import ASSIGNMENT_EVENT_STATES, EXTERNAL_STATES, compact, external_report_details
 
 # External-interview event -> where the tables put its details (the examples say requestedData).
 TABLE_KEYS = {
@@ -25,7 +32,45 @@ TABLE_KEYS = {
     "videoGenerationCompleted": "videoPlaybackData",
 }
 
+SIGNATURE_HEADER = "X-Intervue-Signature"
+
 Normalized = list[tuple[str, StatusUpdate | None]]
+
+
+def parse(headers: Mapping[str, str], body: bytes, secret: str) -> list[WebhookEvent]:
+    """Verify and normalize one delivery. Raises InvalidSignature, or Permanent for a malformed one."""
+    signature = header(headers, SIGNATURE_HEADER)
+    if not signature:
+        raise InvalidSignature(f"intervue.io webhook without an {SIGNATURE_HEADER} header")
+    if not secret:
+        raise InvalidSignature("no intervue.io webhook secret is configured")
+    if not hmac_sha256_matches(secret, body, signature):
+        raise InvalidSignature("intervue.io webhook signature does not match")
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Permanent("intervue.io webhook body is not JSON") from exc
+    normalized = normalize(payload)
+    # intervue sends no event id: the signed body is the delivery's identity.
+    digest = hashlib.sha256(body).hexdigest()
+    return [
+        WebhookEvent(
+            event_id=digest if len(normalized) == 1 else f"{digest}:{n}",
+            event_type=event,
+            update=update,
+            raw=payload,
+        )
+        for n, (event, update) in enumerate(normalized)
+    ]
+
+
+def header(headers: Mapping[str, str], name: str) -> str:
+    """A header from any mapping: case-insensitive, and WSGI-style (HTTP_X_...) names too."""
+    wanted = name.lower()
+    for key, value in headers.items():
+        if key.lower().replace("_", "-").removeprefix("http-") == wanted:
+            return str(value).strip()
+    return ""
 
 
 def normalize(payload: Any) -> Normalized:
@@ -76,10 +121,10 @@ def _external(event: str, payload: Mapping[str, Any]) -> StatusUpdate:
         raise Permanent(f"intervue.io {event} webhook has neither {key} nor requestedData")
     occurred = None
     if event == "requested":
-        occurred = parse_time(data.get("requestedAt"))
+        occurred = parse_datetime(data.get("requestedAt"))
         details = compact({"requested_at": data.get("requestedAt"), "requested_by": data.get("requestedBy")})
     elif event == "canceled":
-        occurred = parse_time(data.get("canceledDateTime"))
+        occurred = parse_datetime(data.get("canceledDateTime"))
         details = compact(
             {
                 "canceled_by": data.get("canceledBy"),
@@ -138,7 +183,7 @@ def _test_progress(event: str, payload: Mapping[str, Any]) -> Normalized:
         vendor_status=event,
         remote_id=invitation,
         email=_email(data),
-        occurred_at=parse_time(moment),
+        occurred_at=parse_datetime(moment),
         details=details,
     )
     return [(event, update)]

@@ -8,9 +8,11 @@ from dataclasses import replace
 import pytest
 import requests
 
+from integrations.vendors import webhooks_module
 from integrations.vendors.errors import Permanent, Retryable, UnknownOutcome
 from integrations.vendors.types import InvitationRef, InviteRequest, VendorConfig
-from integrations.vendors.wedgehr import WedgeHRClient, unified_state
+from integrations.vendors.wedgehr import WedgeHRClient
+from integrations.vendors.wedgehr.statuses import unified_state
 
 SUPPORT = "2"  # "Customer Support Representative", the interview of the document's create example
 MOVERS = "1382244997593464"
@@ -316,12 +318,11 @@ def test_result_links_are_read_afresh_and_never_serve_an_expired_video(sandbox, 
     assert candidate_link.url == result.candidate_url
 
     control(sandbox, "wedgehr/advance", {"ref": result.remote_id, "action": "completed"})
-    control(sandbox, "presign-ttl", {"seconds": 0.5})
     before = requests_to(sandbox, "GET /connect/v2/invites/<invite_id>")
     results_link, _ = wedgehr.result_links(ref)
     old_video = video_on(results_link.url)
     assert requests.get(old_video, timeout=5).status_code == 200
-    time.sleep(0.7)
+    control(sandbox, "clock", {"advance": sandbox.app.hub.presign_ttl + 1})
     assert requests.get(old_video, timeout=5).status_code == 403
 
     fresh_link, _ = wedgehr.result_links(ref)
@@ -354,9 +355,7 @@ def test_resend_sends_an_unsent_invite_and_refuses_a_finished_one(sandbox, wedge
     assert requests_to(sandbox, "POST /connect/v2/wedges/<wedge_id>/resend-invite") == 1
 
 
-def test_wedgehr_sends_no_webhooks(wedgehr):
-    assert WedgeHRClient.status_delivery == "poll"
-    with pytest.raises(Permanent):
-        wedgehr.parse_webhook({}, b"{}")
+def test_wedgehr_sends_no_webhooks_and_cannot_cancel(wedgehr):
+    assert webhooks_module("wedgehr") is None  # its status is polled
     with pytest.raises(Permanent):
         wedgehr.cancel(InvitationRef("k", SUPPORT, "video_interview", "x@example.com", "1"))

@@ -1,56 +1,20 @@
-"""WedgeHR Connect API v2 (vendor document 000): REST/JSON under ``/connect/v2``, ``Authorization: Bearer``.
-
-An *interview* is what a pipeline stage sends. An *invite* puts one candidate into a *wedge*
-(that candidate's take of the interview; a wedge may hold several invites). WedgeHR sends no
-webhooks: status is polled from the invite listings, one listing per interview.
-
-Idempotency: every invite carries our key as ``uniqueId``. WedgeHR answers a repeated uniqueId
-with the invite it already has (a 201 like any other), so a retry never invites twice. That
-answer is reported as ``duplicate`` when the invite was created clearly before our request
-(allowing for clock skew); either way the ids are those of the existing invite. An invite that
-comes back for another candidate or interview means the uniqueId is someone else's: a Permanent
-error, never adopted. ``reconcile`` looks the key up with ``filter[uniqueId]``.
-
-Invite ``status`` onto the unified states (the status also exists as 0-4, in this order):
-
-=================  ==========  ==========================================================
-WedgeHR            unified     why
-=================  ==========  ==========================================================
-unknown (0)        sending     created, the invitation not (yet) sent; ``invited`` when
-                               ``inviteSent`` is true, or at invite time when we asked
-                               WedgeHR not to email (``send_email=False``: we hand out the link)
-invited (1)        invited
-complete (2)       completed
-send_failure (3)   failed      the invitation could not be delivered; a resend may revive it
-canceled (4)       canceled
-unknown / invited  expired     once ``expiresAt`` has passed: WedgeHR has a timestamp,
-                               no expired status
-=================  ==========  ==========================================================
-
-WedgeHR shows no in-progress state (never ``started``) and no review step (never ``reviewed``).
-Listings have no "changed since" filter, so ``fetch_statuses`` ignores ``since``. A listing
-whose filter matches nothing answers 404: that is an empty list. The API has no per-answer
-media, and no cancel or delete; ``result_links`` gives the invite's ``resultUrl`` and
-``inviteUrl``, read afresh at each call.
-"""
+"""WedgeHRClient: the WedgeHR Connect API v2 behind VendorClient (see the package docstring)."""
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import requests
 
 from integrations.states import InvitationState
 
-from .base import VendorClient
-from .errors import Permanent, Retryable, VendorError
-from .http import VendorHTTP
-from .types import (
+from ..base import VendorClient
+from ..errors import Permanent, Retryable, VendorError
+from ..http import VendorHTTP
+from ..parsing import json_body, map_bounded, parse_datetime
+from ..types import (
     ConnectionCheck,
     InvitationRef,
     InviteRequest,
@@ -60,25 +24,12 @@ from .types import (
     StatusUpdate,
     VendorConfig,
 )
-
-logger = logging.getLogger(__name__)
+from .statuses import FINISHED_STATUSES, status_label, status_update, unified_state
 
 API_PATH = "/connect/v2"
 PAGE_SIZE = 100  # the documented maximum
 # An invite created this long before our request was there already; less could be clock skew.
 CLOCK_SKEW = timedelta(minutes=1)
-
-STATUSES = ("unknown", "invited", "complete", "send_failure", "canceled")  # in the order of their codes 0-4
-OPEN_STATUSES = frozenset({"unknown", "invited"})
-STATES = {
-    "unknown": InvitationState.SENDING.value,
-    "invited": InvitationState.INVITED.value,
-    "complete": InvitationState.COMPLETED.value,
-    "send_failure": InvitationState.FAILED.value,
-    "canceled": InvitationState.CANCELED.value,
-}
-# Resending these would reach nobody: the candidate is done or the wedge was called off.
-FINISHED_STATUSES = frozenset({"complete", "canceled"})
 
 
 class WedgeHRClient(VendorClient):
@@ -86,7 +37,6 @@ class WedgeHRClient(VendorClient):
     label = "WedgeHR"
     default_base_url = "https://api.wedgehr.com"
     credential_fields = {"api_token": "API token"}
-    status_delivery = "poll"
     max_batch_size = 50
 
     def __init__(self, config: VendorConfig, throttle: Callable[[], None] | None = None) -> None:
@@ -130,7 +80,7 @@ class WedgeHRClient(VendorClient):
         concerns its own request only. The ones answered keep their answers, so a batch
         makes progress even while a vendor is flaky.
         """
-        outcomes = _map_bounded(self._invite_one, batch, self.concurrency, stop_on=_slow_down)
+        outcomes = map_bounded(self._invite_one, batch, self.concurrency, stop_on=_slow_down)
         auth = [o for o in outcomes if isinstance(o, Permanent) and o.status_code in (401, 403)]
         if auth:
             raise auth[0]
@@ -166,7 +116,7 @@ class WedgeHRClient(VendorClient):
             if exc.status_code == 422:  # this candidate's data; the rest of the batch is unaffected
                 return InviteResult(key=request.key, error=exc)
             raise
-        created = _timestamp(invite.get("createdAt"))
+        created = parse_datetime(invite.get("createdAt"))
         duplicate = created is not None and created < sent_at - CLOCK_SKEW
         return self._adopt(request, invite, duplicate=duplicate)
 
@@ -186,7 +136,7 @@ class WedgeHRClient(VendorClient):
             key=request.key,
             remote_id=str(invite.get("id", "")),
             candidate_url=invite.get("inviteUrl") or "",
-            vendor_status=_status_label(invite.get("status")),
+            vendor_status=status_label(invite.get("status")),
             state=state,
             duplicate=duplicate,
             raw=dict(invite),
@@ -205,7 +155,7 @@ class WedgeHRClient(VendorClient):
                 if ref is None or ref.key not in wanted:
                     continue
                 del wanted[ref.key]
-                update = _status_update(ref, invite)
+                update = status_update(ref, invite)
                 if update is not None:
                     yield update
                 if not wanted:  # every invitation of this interview found: no need for more pages
@@ -219,7 +169,7 @@ class WedgeHRClient(VendorClient):
             links.append(ResultLink("Interview results", invite["resultUrl"]))
         if invite.get("inviteUrl"):
             links.append(
-                ResultLink("Candidate's interview link", invite["inviteUrl"], _timestamp(invite.get("expiresAt")))
+                ResultLink("Candidate's interview link", invite["inviteUrl"], parse_datetime(invite.get("expiresAt")))
             )
         return links
 
@@ -229,7 +179,7 @@ class WedgeHRClient(VendorClient):
             invite = next((i for i in wedge.get("invites") or [] if _is_ref(ref, i)), None)
             if invite is None:
                 continue
-            status = _status_label(invite.get("status"))
+            status = status_label(invite.get("status"))
             if status in FINISHED_STATUSES:
                 raise Permanent(f"This WedgeHR invite is {status}: there is nothing to resend.")
             self.http.request("POST", f"/wedges/{wedge['id']}/resend-invite")
@@ -269,56 +219,6 @@ class WedgeHRClient(VendorClient):
                 raise Retryable(f"WedgeHR repeated a page cursor of {path}")
             seen.add(cursor)
             query["page[cursor]"] = cursor
-
-
-# --- status mapping -----------------------------------------------------------------------------
-
-
-def unified_state(invite: Mapping[str, Any], now: datetime | None = None) -> str:
-    """The unified state of a WedgeHR invite (see the table above); empty for a status we do not know."""
-    status = _status_label(invite.get("status"))
-    state = STATES.get(status, "")
-    if state == InvitationState.SENDING and invite.get("inviteSent"):
-        state = InvitationState.INVITED.value
-    expires = _timestamp(invite.get("expiresAt"))
-    if status in OPEN_STATUSES and expires is not None and expires <= (now or datetime.now(UTC)):
-        state = InvitationState.EXPIRED.value
-    return state
-
-
-def _status_label(status: Any) -> str:
-    """The status label; the numeric codes 0-4 the filters accept are understood too."""
-    if isinstance(status, int) and not isinstance(status, bool) and 0 <= status < len(STATUSES):
-        return STATUSES[status]
-    if isinstance(status, str) and status.isdigit() and int(status) < len(STATUSES):
-        return STATUSES[int(status)]
-    return str(status or "")
-
-
-def _status_update(ref: InvitationRef, invite: Mapping[str, Any]) -> StatusUpdate | None:
-    state = unified_state(invite)
-    if not state:
-        logger.warning("WedgeHR invite %s has an unknown status %r", invite.get("id"), invite.get("status"))
-        return None
-    # WedgeHR dates only these two moments; an invite's createdAt says nothing about later changes.
-    when = {InvitationState.COMPLETED: "completedAt", InvitationState.EXPIRED: "expiresAt"}.get(state)
-    return StatusUpdate(
-        state=state,
-        vendor_status=_status_label(invite.get("status")),
-        remote_id=str(invite.get("id", "")),
-        key=ref.key,
-        email=invite.get("email") or ref.email,
-        assessment_id=str(invite.get("interviewId") or ref.assessment_id),
-        occurred_at=_timestamp(invite.get(when)) if when else None,
-        details={
-            "invite_id": str(invite.get("id", "")),
-            "interview_id": str(invite.get("interviewId", "")),
-            "invite_sent": invite.get("inviteSent"),
-            "created_at": invite.get("createdAt"),
-            "expires_at": invite.get("expiresAt"),
-            "completed_at": invite.get("completedAt"),
-        },
-    )
 
 
 # --- small helpers ---------------------------------------------------------------------------------
@@ -362,22 +262,9 @@ def _describe(ref: InvitationRef) -> str:
     return f"invite {ref.remote_id}" if ref.remote_id else f"uniqueId {ref.key}"
 
 
-def _timestamp(value: Any) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _error_message(response: requests.Response) -> str:
     """WedgeHR's (Laravel) error body: ``message``, plus the per-field ``errors`` of a 422."""
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
+    body = json_body(response)
     if not isinstance(body, dict):
         return f"WedgeHR answered HTTP {response.status_code}"
     message = body.get("message") if isinstance(body.get("message"), str) else f"HTTP {response.status_code}"
@@ -395,36 +282,6 @@ def _error_message(response: requests.Response) -> str:
     return f"{message} [{listed}]" if listed else message
 
 
-T = TypeVar("T")
-R = TypeVar("R")
-
-
 def _slow_down(exc: Exception) -> bool:
     """The vendor refused our key or asked us to slow down: starting more requests cannot help."""
     return isinstance(exc, VendorError) and exc.status_code in (401, 403, 429)
-
-
-def _map_bounded(
-    fn: Callable[[T], R], items: Sequence[T], workers: int, stop_on: Callable[[Exception], bool]
-) -> list[R | Exception | None]:
-    """``fn`` over ``items`` on at most ``workers`` threads; answers (or exceptions) in input order.
-
-    After an exception that ``stop_on`` accepts, no new call starts (calls in flight finish).
-    Items never started answer None.
-    """
-    if not items:
-        return []
-    stop = threading.Event()
-
-    def run(item: T) -> R | Exception | None:
-        if stop.is_set():
-            return None
-        try:
-            return fn(item)
-        except Exception as exc:
-            if stop_on(exc):
-                stop.set()
-            return exc
-
-    with ThreadPoolExecutor(max_workers=min(workers, len(items)), thread_name_prefix="vendor-call") as pool:
-        return list(pool.map(run, items))

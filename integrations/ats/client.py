@@ -2,7 +2,8 @@
 
 Merge is not an assessment vendor, so this client does not implement ``VendorClient``; it pulls
 ScheduledInterviews and the records they point at, and pushes new interviews where the linked
-ATS accepts them. All HTTP goes through ``VendorHTTP`` and raises the shared error taxonomy.
+ATS accepts them. All HTTP goes through ``VendorHTTP`` (with the link's throttle) and raises the
+shared error taxonomy.
 
 Auth is two headers: ``Authorization: Bearer <api_key>`` (our Merge key) and
 ``X-Account-Token: <account_token>`` (one company's linked ATS).
@@ -37,9 +38,11 @@ from urllib.parse import quote
 
 import requests
 
-from .errors import Permanent
-from .http import VendorHTTP, json_of
-from .types import ConnectionCheck, VendorConfig
+from ..vendors.errors import Permanent
+from ..vendors.http import VendorHTTP, json_of
+from ..vendors.parsing import iso_z, json_body
+from ..vendors.parsing import parse_datetime as _parse_iso
+from ..vendors.types import ConnectionCheck
 
 DEFAULT_BASE_URL = "https://api.merge.dev/api/ats/v1"
 DEFAULT_PAGE_SIZE = 100  # Merge's default and maximum
@@ -274,21 +277,8 @@ def _ref_id(value: str | MergeObject | None) -> str | None:
     return value.id if isinstance(value, MergeObject) else value
 
 
-def parse_datetime(value: Any) -> datetime | None:
-    """Merge's ISO 8601 timestamps as aware datetimes; None for anything unreadable."""
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
-def format_datetime(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        raise ValueError("Merge needs timezone-aware datetimes")
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+parse_datetime = _parse_iso
+format_datetime = iso_z
 
 
 # --- pages and incremental pulls ------------------------------------------------------------------------
@@ -460,10 +450,7 @@ def build_interview_payload(
 # --- errors ------------------------------------------------------------------------------------------------
 def merge_error_message(response: requests.Response) -> str:
     """Merge's own words: the POST problems' details, ``detail``, or per-field validation messages."""
-    try:
-        body = response.json()
-    except ValueError:
-        return f"Merge answered HTTP {response.status_code}"
+    body = json_body(response)
     if isinstance(body, Mapping):
         problems = body.get("errors")
         if isinstance(problems, list) and problems:
@@ -477,14 +464,7 @@ def merge_error_message(response: requests.Response) -> str:
 
 
 # --- the client --------------------------------------------------------------------------------------------
-_LISTS = {
-    ScheduledInterview: "/interviews",
-    Job: "/jobs",
-    JobInterviewStage: "/job-interview-stages",
-    Candidate: "/candidates",
-    Application: "/applications",
-    User: "/users",
-}
+_LISTS = {ScheduledInterview: "/interviews", JobInterviewStage: "/job-interview-stages"}
 
 
 class MergeClient:
@@ -508,11 +488,6 @@ class MergeClient:
             error_message=merge_error_message,
             throttle=throttle,
         )
-
-    @classmethod
-    def from_config(cls, config: VendorConfig, throttle: Callable[[], None] | None = None) -> MergeClient:
-        creds = config.credentials
-        return cls(config.base_url, creds["api_key"], creds["account_token"], throttle=throttle)
 
     def __repr__(self) -> str:
         return f"<MergeClient {self.http.base_url}>"
@@ -626,12 +601,6 @@ class MergeClient:
         return None
 
     # --- the models interviews refer to ----------------------------------------------------------
-    def list_jobs_page(self, *, cursor: str | None = None, **query: Any) -> Page[Job]:
-        return self._page(Job, cursor, **query)
-
-    def iter_job_pages(self, *, cursor: str | None = None, **query: Any) -> Iterator[Page[Job]]:
-        return self._pages(self.list_jobs_page, cursor, query)
-
     def list_job_interview_stages_page(self, *, cursor: str | None = None, **query: Any) -> Page[JobInterviewStage]:
         return self._page(JobInterviewStage, cursor, **query)
 
@@ -640,23 +609,11 @@ class MergeClient:
     ) -> Iterator[Page[JobInterviewStage]]:
         return self._pages(self.list_job_interview_stages_page, cursor, query)
 
-    def list_candidates_page(self, *, cursor: str | None = None, **query: Any) -> Page[Candidate]:
-        return self._page(Candidate, cursor, **query)
+    def get_application(self, application_id: str) -> Application:
+        return Application.from_api(self.http.get_json(f"/applications/{_segment(application_id)}"))
 
-    def iter_candidate_pages(self, *, cursor: str | None = None, **query: Any) -> Iterator[Page[Candidate]]:
-        return self._pages(self.list_candidates_page, cursor, query)
-
-    def list_applications_page(self, *, cursor: str | None = None, **query: Any) -> Page[Application]:
-        return self._page(Application, cursor, **query)
-
-    def iter_application_pages(self, *, cursor: str | None = None, **query: Any) -> Iterator[Page[Application]]:
-        return self._pages(self.list_applications_page, cursor, query)
-
-    def list_users_page(self, *, cursor: str | None = None, **query: Any) -> Page[User]:
-        return self._page(User, cursor, **query)
-
-    def iter_user_pages(self, *, cursor: str | None = None, **query: Any) -> Iterator[Page[User]]:
-        return self._pages(self.list_users_page, cursor, query)
+    def get_candidate(self, candidate_id: str) -> Candidate:
+        return Candidate.from_api(self.http.get_json(f"/candidates/{_segment(candidate_id)}"))
 
     # --- paging ------------------------------------------------------------------------------------
     def _page(self, model: type[M], cursor: str | None, **query: Any) -> Page[M]:

@@ -10,7 +10,12 @@ from django.urls import reverse
 
 from candidates.models import Application, Candidate
 from candidates.services import move_to_stage
-from integrations import services, tasks
+from integrations.ats import pull as ats_pull
+from integrations.ats import push as ats_push
+from integrations.ats import tasks
+from integrations.ats.client import Application as MergeApplication
+from integrations.ats.client import MergeClient, User
+from integrations.ats.links import client_for
 from integrations.models import (
     BulkSend,
     Invitation,
@@ -20,11 +25,9 @@ from integrations.models import (
     RemoteInterview,
 )
 from integrations.sandbox.merge import API_KEY
-from integrations.services import ats
 from integrations.services.invitations import apply_update, record_state
 from integrations.states import InvitationState
 from integrations.vendors.errors import UnknownOutcome
-from integrations.vendors.merge import MergeClient
 from integrations.vendors.types import StatusUpdate
 from tests.factories import ApplicationFactory, CandidateFactory
 from tests.waiting import wait_for
@@ -59,7 +62,8 @@ def make_link(sandbox, merge_control):
             "account_token": tokens[ats_name],
         }
         link = MergeLink(**{**defaults, **fields})
-        link.remote_user_id = link.remote_user_id or link.client().list_users_page().results[0].id
+        if not link.remote_user_id:
+            link.remote_user_id = User.from_api(client_for(link).http.get_json("/users")["results"][0]).id
         link.save()
         return link
 
@@ -68,8 +72,9 @@ def make_link(sandbox, merge_control):
 
 def ats_application(link, n=0):
     """The n-th application of the ATS (its candidate expanded) and its job's Video Interview stage."""
-    client = link.client()
-    application = client.list_applications_page(page_size=n + 1, expand=("candidate",)).results[n]
+    client = client_for(link)
+    rows = client.http.get_json("/applications", params={"page_size": n + 1, "expand": "candidate"})["results"]
+    application = MergeApplication.from_api(rows[n])
     stages = client.list_job_interview_stages_page(job_id=application.job).results
     return application, next(s for s in stages if s.name == "Video Interview")
 
@@ -92,13 +97,13 @@ def creates_at(merge_control, stage_id):
 
 
 def every_interview_id(link):
-    return {i.id for i, _ in link.client().iter_interviews(include_deleted=True)}
+    return {i.id for i, _ in client_for(link).iter_interviews(include_deleted=True)}
 
 
 # --- pulling ---------------------------------------------------------------------------------------------
 def test_a_pull_reads_every_page_then_the_next_only_what_changed(make_link, merge_control):
     link = make_link()
-    report = services.pull(link, page_size=25)
+    report = ats_pull.pull(link, page_size=25)
     assert (report.pages, report.interviews, report.error) == (5, SEEDED, "")
     rows = RemoteInterview.objects.filter(link=link)
     assert rows.count() == SEEDED and rows.filter(remote_was_deleted=True).count() == 3
@@ -108,7 +113,7 @@ def test_a_pull_reads_every_page_then_the_next_only_what_changed(make_link, merg
 
     application, stage = ats_application(link)
     created = schedule(merge_control, link, application, stage)
-    again = services.pull(link, page_size=25)
+    again = ats_pull.pull(link, page_size=25)
     assert (again.pages, again.interviews) == (1, 1)
     assert rows.count() == SEEDED + 1
     new = rows.get(remote_id=created["id"])
@@ -117,25 +122,25 @@ def test_a_pull_reads_every_page_then_the_next_only_what_changed(make_link, merg
 
 def test_a_pull_stopped_after_some_pages_resumes_from_its_saved_cursor(make_link, merge_control):
     link = make_link()
-    first = services.pull(link, page_size=25, max_pages=2)
+    first = ats_pull.pull(link, page_size=25, max_pages=2)
     assert first.more and first.interviews == 50
     link.refresh_from_db()
     assert link.sync_cursor["cursor"] and link.sync_watermark is None
     application, stage = ats_application(link)
     during = schedule(merge_control, link, application, stage)  # newest first: before the saved cursor
 
-    rest = services.pull(MergeLink.objects.get(pk=link.pk), page_size=25)
+    rest = ats_pull.pull(MergeLink.objects.get(pk=link.pk), page_size=25)
     assert (rest.pages, rest.interviews, rest.more) == (3, SEEDED - 50, False)
     pulled = set(RemoteInterview.objects.filter(link=link).values_list("remote_id", flat=True))
     assert pulled == every_interview_id(link) - {during["id"]}
 
-    services.pull(link, page_size=25)  # the interview scheduled meanwhile comes with the changes
+    ats_pull.pull(link, page_size=25)  # the interview scheduled meanwhile comes with the changes
     assert RemoteInterview.objects.filter(link=link).count() == SEEDED + 1
 
 
 def test_a_crash_in_the_middle_of_a_page_loses_nothing_and_doubles_nothing(make_link, monkeypatch):
     link = make_link()
-    real, calls = ats._apply_interview, []
+    real, calls = ats_pull._apply_interview, []
 
     def dies_in_page_three(*args, **kwargs):
         calls.append(1)
@@ -143,15 +148,15 @@ def test_a_crash_in_the_middle_of_a_page_loses_nothing_and_doubles_nothing(make_
             raise RuntimeError("worker lost")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(ats, "_apply_interview", dies_in_page_three)
+    monkeypatch.setattr(ats_pull, "_apply_interview", dies_in_page_three)
     with pytest.raises(RuntimeError):
-        services.pull(link, page_size=25)
+        ats_pull.pull(link, page_size=25)
     assert RemoteInterview.objects.filter(link=link).count() == 50  # page three rolled back whole
     link.refresh_from_db()
     assert link.sync_cursor["cursor"]
 
     monkeypatch.undo()
-    report = services.pull(link, page_size=25)
+    report = ats_pull.pull(link, page_size=25)
     assert report.interviews == SEEDED - 50
     pulled = list(RemoteInterview.objects.filter(link=link).values_list("remote_id", flat=True))
     assert len(pulled) == len(set(pulled)) == SEEDED and set(pulled) == every_interview_id(link)
@@ -159,7 +164,7 @@ def test_a_crash_in_the_middle_of_a_page_loses_nothing_and_doubles_nothing(make_
 
 def test_a_merge_error_stops_the_pull_and_is_recorded(make_link, merge_control):
     link = make_link(api_key="not-the-key", remote_user_id="someone")
-    report = services.pull(link)
+    report = ats_pull.pull(link)
     assert report.error == "Invalid API key." and report.pages == 0
     link.refresh_from_db()
     assert link.last_error == "Invalid API key."
@@ -167,13 +172,13 @@ def test_a_merge_error_stops_the_pull_and_is_recorded(make_link, merge_control):
 
 def test_a_cursor_merge_no_longer_knows_starts_that_pull_over(make_link):
     link = make_link()
-    services.pull(link, page_size=25, max_pages=1)
+    ats_pull.pull(link, page_size=25, max_pages=1)
     MergeLink.objects.filter(pk=link.pk).update(sync_cursor={"cursor": "expired-cursor"})
-    stuck = services.pull(link, page_size=25)
+    stuck = ats_pull.pull(link, page_size=25)
     assert stuck.error == "Invalid cursor"
     link.refresh_from_db()
     assert link.sync_cursor == {} and link.sync_watermark is None
-    assert services.pull(link, page_size=25).interviews == SEEDED
+    assert ats_pull.pull(link, page_size=25).interviews == SEEDED
     assert RemoteInterview.objects.filter(link=link).count() == SEEDED
 
 
@@ -199,7 +204,7 @@ def test_an_upcoming_interview_at_a_mapped_stage_imports_the_application_and_que
     schedule(merge_control, link, ats_application(link, 4)[0], remote_stage, start_at=past.isoformat())
     schedule(merge_control, link, ats_application(link, 8)[0], remote_stage, status="AWAITING_FEEDBACK")
 
-    report = services.pull(link)
+    report = ats_pull.pull(link)
     assert (report.imported, report.matched, report.moved, report.skipped) == (1, 0, 0, 0)
     remote_candidate = remote_application.candidate
     candidate = Candidate.objects.get()  # the seeded interviews, all in the past, imported nobody
@@ -225,7 +230,7 @@ def test_an_existing_candidate_is_matched_and_moved_forward_once(mapped, merge_c
     application = ApplicationFactory(candidate=candidate, job=job, stage=first_stage)
     schedule(merge_control, link, remote_application, remote_stage)
 
-    report = services.pull(link)
+    report = ats_pull.pull(link)
     assert (report.imported, report.matched, report.moved) == (0, 1, 1)
     assert Candidate.objects.count() == 1
     candidate.refresh_from_db()
@@ -236,7 +241,7 @@ def test_an_existing_candidate_is_matched_and_moved_forward_once(mapped, merge_c
 
     # The recruiter takes it back; the next pull re-reads the interview (the watermark's overlap) but acts once.
     move_to_stage([application], first_stage)
-    again = services.pull(link)
+    again = ats_pull.pull(link)
     assert again.interviews >= 1 and again.moved == 0
     application.refresh_from_db()
     assert application.stage == first_stage
@@ -248,7 +253,7 @@ def test_an_application_already_further_along_is_not_moved_back(mapped, merge_co
     candidate = CandidateFactory(email=remote_application.candidate.emails[0])
     application = ApplicationFactory(candidate=candidate, job=job, stage=later)
     schedule(merge_control, link, remote_application, remote_stage)
-    report = services.pull(link)
+    report = ats_pull.pull(link)
     assert (report.matched, report.moved) == (1, 0)
     application.refresh_from_db()
     assert application.stage == later
@@ -268,7 +273,7 @@ def ats_invitation(mapped, merge_control):
     """The queued invitation of an application imported from a Greenhouse interview."""
     link, *_, remote_application, remote_stage = mapped
     schedule(merge_control, link, remote_application, remote_stage)
-    services.pull(link)
+    ats_pull.pull(link)
     return Invitation.objects.select_related("application__candidate", "assessment__account", "bulk_send").get()
 
 
@@ -281,8 +286,8 @@ def test_invited_then_completed_are_pushed_with_the_fields_the_ats_asks_for(
         record_state(invitation, InvitationState.INVITED, source=Source.VENDOR_API, message="Invited.")
     assert pushes == [(invitation.pk, "SCHEDULED")]
 
-    row = services.push_interview(*pushes[0])
-    client = link.client()
+    row = ats_push.push_interview(*pushes[0])
+    client = client_for(link)
     pushed = client.get_interview(row.remote_id)
     for name in client.interview_post_meta().required_fields:
         assert getattr(pushed, name), f"{name} is required by Greenhouse"
@@ -291,7 +296,7 @@ def test_invited_then_completed_are_pushed_with_the_fields_the_ats_asks_for(
     assert pushed.status == "SCHEDULED" and pushed.end_at - pushed.start_at == timedelta(days=7)
     assert pushed.location == f"{invitation.assessment.name} (WedgeHR)"
     assert (row.pushed_invitation, row.pushed_status) == (invitation, "SCHEDULED")
-    assert services.push_interview(*pushes[0]) == row  # done already: no second interview
+    assert ats_push.push_interview(*pushes[0]) == row  # done already: no second interview
     assert creates_at(merge_control, remote_stage.id) == 1
     assert invitation.events.filter(message="Recorded in Greenhouse as a SCHEDULED interview.").exists()
 
@@ -300,12 +305,12 @@ def test_invited_then_completed_are_pushed_with_the_fields_the_ats_asks_for(
         apply_update(invitation, update, source=Source.POLL)  # still scheduled: nothing new to push
         record_state(invitation, InvitationState.COMPLETED, source=Source.POLL, message="Completed.")
     assert pushes[1:] == [(invitation.pk, "COMPLETE")]
-    complete = services.push_interview(*pushes[1])
+    complete = ats_push.push_interview(*pushes[1])
     assert client.get_interview(complete.remote_id).status == "COMPLETE"
     assert creates_at(merge_control, remote_stage.id) == 2
 
     # The next pull brings our own interviews back; they are known, and move nobody.
-    report = services.pull(link)
+    report = ats_pull.pull(link)
     assert report.moved == 0 and report.imported == 0
     assert RemoteInterview.objects.filter(pushed_invitation=invitation).count() == 2
 
@@ -321,11 +326,11 @@ def test_a_lost_answer_is_reconciled_instead_of_creating_twice(mapped, ats_invit
 
     monkeypatch.setattr(MergeClient, "create_interview", answer_lost)
     with pytest.raises(UnknownOutcome):
-        services.push(ats_invitation)
+        ats_push.push(ats_invitation)
     assert not RemoteInterview.objects.filter(pushed_invitation=ats_invitation).exists()
 
     monkeypatch.undo()
-    row = services.push(ats_invitation)  # the task's retry
+    row = ats_push.push(ats_invitation)  # the task's retry
     assert row is not None and row.pushed_status == "SCHEDULED"
     assert creates_at(merge_control, remote_stage.id) == 1
 
@@ -336,11 +341,11 @@ def test_lever_cannot_take_interviews_and_the_link_says_so(mapped_stage, make_li
     remote_application, remote_stage = ats_application(link)
     MergeStageMapping.objects.create(link=link, remote_stage_id=remote_stage.id, stage=stage)
     schedule(merge_control, link, remote_application, remote_stage)
-    assert services.pull(link).imported == 1
+    assert ats_pull.pull(link).imported == 1
     invitation = Invitation.objects.get()
     record_state(invitation, InvitationState.INVITED, source=Source.VENDOR_API, message="Invited.")
 
-    assert services.push(invitation) is None
+    assert ats_push.push(invitation) is None
     link.refresh_from_db()
     assert "does not accept new ScheduledInterviews" in link.last_push_error
     assert str(invitation.application.candidate) in link.last_push_error
@@ -352,7 +357,7 @@ def test_a_link_without_a_remote_user_cannot_push_and_says_why(mapped, ats_invit
     link = mapped[0]
     MergeLink.objects.filter(pk=link.pk).update(remote_user_id="")
     record_state(ats_invitation, InvitationState.INVITED, source=Source.VENDOR_API, message="Invited.")
-    assert services.push(ats_invitation) is None
+    assert ats_push.push(ats_invitation) is None
     link.refresh_from_db()
     assert "needs the link's remote user id" in link.last_push_error
 
@@ -363,13 +368,13 @@ def test_invitations_of_applications_not_from_the_ats_are_not_pushed(mapped_stag
     move_to_stage(applicants(job, 1), stage)
     invitation = Invitation.objects.get()
     record_state(invitation, InvitationState.INVITED, source=Source.VENDOR_API, message="Invited.")
-    assert pushes == [] and services.push(invitation) is None
+    assert pushes == [] and ats_push.push(invitation) is None
 
 
 # --- tasks ------------------------------------------------------------------------------------------------
 def test_the_beat_pulls_every_link_every_five_minutes():
     entry = settings.CELERY_BEAT_SCHEDULE["pull-merge-links"]
-    assert entry == {"task": "integrations.tasks.pull_merge_links", "schedule": 300.0}
+    assert entry == {"task": "integrations.ats.tasks.pull_merge_links", "schedule": 300.0}
 
 
 def test_the_push_task_retries_what_merge_could_not_answer_then_gives_up_saying_why(

@@ -1,85 +1,40 @@
-"""Merge ATS sync: interviews scheduled in the company's ATS bring candidates into our stages, and
-our invitations go back to the ATS as ScheduledInterviews.
+"""Pull: interviews scheduled in the company's ATS bring candidates into our stages.
 
-Pull: ``pull(link)`` reads the interviews changed since the link's saved position, page by page.
+``pull(link)`` reads the interviews changed since the link's saved position, page by page.
 Each page is applied in one transaction together with the position after it, so a crash re-reads
 at most the page it was on; interviews seen twice (the watermark's overlap) are upserted by id.
 An interview still to come at a mapped ATS stage finds or imports its application (the candidate
 by Merge id, then by email) and moves it into the mapped local stage, whose stage-move hook sends
 the vendor invite. Past interviews (an ATS's history, on a first pull) are recorded, never acted on.
-
-Push: once an invitation of an application that came from the ATS is invited, then completed, a
-task creates a ScheduledInterview for it there (SCHEDULED, then COMPLETE). Merge cannot update an
-interview, so each is a create of its own, at most one per status. Merge has no idempotency key:
-every attempt first looks for the interview an earlier, lost attempt may have created.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from urllib.parse import quote
+from datetime import datetime
+from typing import TypeVar
 
-from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from candidates.models import Application, Candidate, Stage
 from candidates.services import apply_to_job, move_to_stage
 
-from ..models import Invitation, InvitationEvent, MergeLink, MergeStageMapping, RemoteInterview
-from ..ratelimit import throttle_for
-from ..states import InvitationState
+from ..models import MergeLink, MergeStageMapping, RemoteInterview
 from ..vendors.errors import Permanent, VendorError
-from ..vendors.merge import (
-    DEFAULT_PAGE_SIZE,
-    JobInterviewStage,
-    MergeClient,
-    MergeObject,
-    ScheduledInterview,
-    SyncPosition,
-    build_interview_payload,
-)
-from ..vendors.merge import Application as MergeApplication
-from ..vendors.merge import Candidate as MergeCandidate
-from ..vendors.merge import Job as MergeJob
-from ..vendors.merge import Page as MergePage
-from ..vendors.types import ConnectionCheck
+from .client import DEFAULT_PAGE_SIZE, MergeClient, ScheduledInterview, SyncPosition
+from .client import Application as MergeApplication
+from .client import Candidate as MergeCandidate
+from .client import Page as MergePage
+from .links import client_for, position_of, set_position
 
 logger = logging.getLogger(__name__)
-
-# Which ATS interview an invitation state is pushed as; both invited and started count as scheduled.
-PUSH_STATUS = {
-    InvitationState.INVITED: "SCHEDULED",
-    InvitationState.STARTED: "SCHEDULED",
-    InvitationState.COMPLETED: "COMPLETE",
-    InvitationState.REVIEWED: "COMPLETE",
-}
-# How long a pushed SCHEDULED interview lasts when the stage sets no deadline nor link expiry.
-DEFAULT_WINDOW_DAYS = 7
-STAGE_CHOICES_TTL = 300  # seconds; the mapping form lists the ATS's stages without a call per page view
+T = TypeVar("T")
 
 
-def _client(link: MergeLink) -> MergeClient:
-    return link.client(throttle=throttle_for("merge", str(link.pk)))
-
-
-def check_link(link: MergeLink) -> ConnectionCheck:
-    """Whether Merge accepts the link's API key and account token."""
-    try:
-        return link.client().check_credentials()
-    except VendorError as exc:
-        return ConnectionCheck(ok=False, message=str(exc))
-
-
-def pullable_links() -> list[int]:
-    return list(MergeLink.objects.filter(enabled=True).values_list("pk", flat=True))
-
-
-# --- pull ----------------------------------------------------------------------------------------------------
 @dataclass
 class PullReport:
     pages: int = 0
@@ -109,6 +64,10 @@ class _PositionMoved(Exception):
     """Another pull of the same link saved a position first; this one stops rather than apply pages twice."""
 
 
+def pullable_links() -> list[int]:
+    return list(MergeLink.objects.filter(enabled=True).values_list("pk", flat=True))
+
+
 def pull_link_by_pk(link_pk: int) -> PullReport | None:
     link = MergeLink.objects.filter(pk=link_pk, enabled=True).first()
     return pull(link) if link else None
@@ -121,8 +80,8 @@ def pull(link: MergeLink, *, page_size: int = DEFAULT_PAGE_SIZE, max_pages: int 
     """
     report = PullReport()
     link.refresh_from_db()  # the position saved last, whoever saved it
-    client = _client(link)
-    position = link.sync_position
+    client = client_for(link)
+    position = position_of(link)
     people = _People(client)
     try:
         # Expanded applications carry their candidate's id: one request fewer per imported candidate.
@@ -142,7 +101,7 @@ def pull(link: MergeLink, *, page_size: int = DEFAULT_PAGE_SIZE, max_pages: int 
         changed = ["last_error", "updated_at"]
         if isinstance(exc, Permanent) and exc.status_code == 404 and position.cursor:
             # Merge no longer knows the saved cursor: the next pull starts this one over from its watermark.
-            changed += link.set_sync_position(SyncPosition(watermark=position.watermark))
+            changed += set_position(link, SyncPosition(watermark=position.watermark))
         link.save(update_fields=changed)
         logger.warning("merge pull of link %s stopped: %s", link.pk, report.error)
     except _PositionMoved:
@@ -162,7 +121,7 @@ def _apply_page(
     report: PullReport,
 ) -> None:
     locked = MergeLink.objects.select_for_update().get(pk=link.pk)
-    if locked.sync_position != before:
+    if position_of(locked) != before:
         raise _PositionMoved
     ids = [i.id for i in page]
     existing = {
@@ -172,7 +131,7 @@ def _apply_page(
     now = timezone.now()
     for interview in page:
         _apply_interview(locked, interview, existing.get(interview.id), mappings, known, people, now, report)
-    changed = locked.set_sync_position(after)
+    changed = set_position(locked, after)
     locked.last_synced_at, locked.last_error = now, ""
     locked.save(update_fields=[*changed, "last_synced_at", "last_error", "updated_at"])
     link.sync_watermark, link.sync_cursor = locked.sync_watermark, locked.sync_cursor
@@ -321,201 +280,22 @@ class _People:
     def candidate_for(self, interview: ScheduledInterview) -> MergeCandidate | None:
         application = interview.application
         if not isinstance(application, MergeApplication):
-            application = self._get(self.applications, MergeApplication, "/applications", interview.application_id)
+            application = self._get(self.applications, self.client.get_application, interview.application_id)
         if application is None:
             return None
         if isinstance(application.candidate, MergeCandidate):
             return application.candidate
-        return self._get(self.candidates, MergeCandidate, "/candidates", application.candidate)
+        return self._get(self.candidates, self.client.get_candidate, application.candidate)
 
-    def _get(self, seen: dict, model: type[MergeObject], path: str, object_id: str | None) -> MergeObject | None:
+    @staticmethod
+    def _get(seen: dict[str, T | None], fetch: Callable[[str], T], object_id: str | None) -> T | None:
         if not object_id:
             return None
         if object_id not in seen:
             try:
-                seen[object_id] = model.from_api(self.client.http.get_json(f"{path}/{quote(object_id, safe='')}"))
+                seen[object_id] = fetch(object_id)
             except Permanent as exc:
                 # One unreadable record (deleted since, say) must not block the pages after it.
-                logger.warning("merge %s %s unreadable: %s", path, object_id, exc)
+                logger.warning("merge record %s unreadable: %s", object_id, exc)
                 seen[object_id] = None
         return seen[object_id]
-
-
-# --- push ----------------------------------------------------------------------------------------------------
-def schedule_push(invitation: Invitation, previous_state: str) -> None:
-    """The invitation hook: an ATS application's invitation just became scheduled or complete; push it after commit."""
-    status = PUSH_STATUS.get(invitation.state)
-    if status is None or status == PUSH_STATUS.get(previous_state):
-        return
-    from_ats = RemoteInterview.objects.filter(
-        application_id=invitation.application_id, pushed_invitation__isnull=True, link__enabled=True
-    )
-    if not from_ats.exists():
-        return
-    from ..tasks import push_interview
-
-    pk = invitation.pk
-    transaction.on_commit(lambda: push_interview.delay(pk, status))
-
-
-def push_interview(invitation_pk: int, status: str) -> RemoteInterview | None:
-    invitation = (
-        Invitation.objects.select_related("application__candidate", "assessment__account", "bulk_send")
-        .filter(pk=invitation_pk)
-        .first()
-    )
-    return push(invitation, status) if invitation else None
-
-
-def push(invitation: Invitation, status: str | None = None) -> RemoteInterview | None:
-    """Create the ATS interview for ``invitation`` (as ``status``, by default what its state maps to).
-
-    Returns the interview, or None when there is nothing to push or the ATS refused: a refusal is
-    recorded on the link and in the invitation's timeline. Retryable and UnknownOutcome propagate,
-    for the task to retry; the retry finds an interview the lost attempt created instead of doubling it.
-    """
-    status = status or PUSH_STATUS.get(invitation.state)
-    if status is None:
-        return None
-    done = RemoteInterview.objects.filter(pushed_invitation=invitation, pushed_status=status).first()
-    if done:
-        return done
-    source = _source_interview(invitation)
-    if source is None:
-        return None
-    link = source.link
-    start_at, end_at = _push_window(invitation, status)
-    user = link.remote_user_id
-    client = _client(link)
-    try:
-        meta = client.interview_post_meta()
-        if meta.supports_create and meta.remote_user_id_required and not user:
-            raise Permanent(f"{link.ats_label} needs the link's remote user id to create interviews.")
-        model = build_interview_payload(
-            meta,
-            source.remote_application_id,
-            source.remote_stage_id,
-            organizer_id=user or None,
-            interviewers=[user] if user else (),
-            start_at=start_at,
-            end_at=end_at,
-            status=status,
-            location=_location(invitation),
-        )
-        created = client.find_created_interview(model) or client.create_interview(model, user)
-    except Permanent as exc:
-        _record_push_failure(link, invitation, exc.message)
-        return None
-    with transaction.atomic():
-        # The pull may have stored it already; either way it is ours now.
-        row, _ = RemoteInterview.objects.update_or_create(
-            link=link,
-            remote_id=created.id,
-            defaults={
-                "application": invitation.application,
-                "remote_application_id": created.application_id or source.remote_application_id,
-                "remote_stage_id": created.job_interview_stage_id or source.remote_stage_id,
-                "status": (created.status or "")[:100],
-                "start_at": created.start_at,
-                "end_at": created.end_at,
-                "remote_modified_at": created.modified_at,
-                "pushed_invitation": invitation,
-                "pushed_status": status,
-                "raw": created.raw,
-            },
-        )
-        MergeLink.objects.filter(pk=link.pk).update(last_push_error="", updated_at=timezone.now())
-        InvitationEvent.objects.create(
-            invitation=invitation,
-            source=InvitationEvent.Source.SYSTEM,
-            message=f"Recorded in {link.ats_label} as a {status} interview.",
-            payload={"merge_interview_id": created.id, "warnings": [w.detail for w in created.warnings]},
-            occurred_at=timezone.now(),
-        )
-    return row
-
-
-def record_push_failure(invitation_pk: int, message: str) -> None:
-    """Retries exhausted: say so where an admin looks."""
-    invitation = (
-        Invitation.objects.select_related("application__candidate", "assessment").filter(pk=invitation_pk).first()
-    )
-    source = _source_interview(invitation) if invitation else None
-    if source is not None:
-        _record_push_failure(source.link, invitation, f"gave up: {message}")
-
-
-def _source_interview(invitation: Invitation) -> RemoteInterview | None:
-    """The ATS interview the application came in with: the newest at a mapped stage, else the newest."""
-    mapped = MergeStageMapping.objects.filter(link=OuterRef("link"), remote_stage_id=OuterRef("remote_stage_id"))
-    return (
-        RemoteInterview.objects.filter(
-            application_id=invitation.application_id,
-            pushed_invitation__isnull=True,
-            remote_was_deleted=False,
-            link__enabled=True,
-        )
-        .exclude(remote_application_id="")
-        .annotate(mapped=Exists(mapped))
-        .select_related("link")
-        .order_by("-mapped", "-pk")
-        .first()
-    )
-
-
-def _push_window(invitation: Invitation, status: str) -> tuple[datetime, datetime]:
-    """The pushed interview's times, from timestamps that never change: a retry builds the same model,
-    which is how it finds what a lost attempt created."""
-    if status == "COMPLETE":
-        end = invitation.completed_at or invitation.state_changed_at
-        start = min(invitation.started_at or invitation.invited_at or end, end)
-    else:
-        start = invitation.invited_at or invitation.started_at or invitation.state_changed_at
-        options = invitation.bulk_send.options if invitation.bulk_send else {}
-        days = options.get("deadline_days") or options.get("expiry_days") or DEFAULT_WINDOW_DAYS
-        end = start + timedelta(days=int(days))
-    return start.replace(microsecond=0), end.replace(microsecond=0)
-
-
-def _location(invitation: Invitation) -> str:
-    assessment = invitation.assessment
-    return f"{assessment.name} ({assessment.account.get_vendor_display()})"
-
-
-def _record_push_failure(link: MergeLink, invitation: Invitation, message: str) -> None:
-    who = f"{invitation.application.candidate} ({invitation.assessment.name})"
-    MergeLink.objects.filter(pk=link.pk).update(last_push_error=f"{who}: {message}"[:2000], updated_at=timezone.now())
-    link.last_push_error = f"{who}: {message}"[:2000]
-    InvitationEvent.objects.create(
-        invitation=invitation,
-        source=InvitationEvent.Source.SYSTEM,
-        message=f"Not recorded in {link.ats_label}: {message}"[:2000],
-        occurred_at=timezone.now(),
-    )
-    logger.warning("merge push for invitation %s refused: %s", invitation.pk, message)
-
-
-# --- the admin's stage list ----------------------------------------------------------------------------------
-def remote_stage_choices(link: MergeLink) -> list[tuple[str, str]]:
-    """The ATS's job interview stages as (id, "Job · Stage"), cached briefly. Raises VendorError."""
-    # Keyed by where and whose stages they are (hashed: no token in cache keys), not by link alone.
-    where = hashlib.sha256(f"{link.api_base_url}|{link.account_token}".encode()).hexdigest()[:16]
-    key = f"merge-stage-choices:{link.pk}:{where}"
-    choices = cache.get(key)
-    if choices is not None:
-        return choices
-    stages = [
-        s
-        for page in _client(link).iter_job_interview_stage_pages(expand=("job",))
-        for s in page
-        if not s.remote_was_deleted
-    ]
-
-    def job_name(stage: JobInterviewStage) -> str:
-        job = stage.job
-        return (job.name or job.id) if isinstance(job, MergeJob) else str(job or "")
-
-    stages.sort(key=lambda s: (job_name(s).lower(), s.stage_order if s.stage_order is not None else 0, s.name or ""))
-    choices = [(s.id, f"{job_name(s)} · {s.name or s.id}") for s in stages]
-    cache.set(key, choices, STAGE_CHOICES_TTL)
-    return choices

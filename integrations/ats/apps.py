@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class AtsConfig(AppConfig):
+    """The ATS side as an app of its own, so that it subscribes to the integrations app and never the reverse."""
+
+    name = "integrations.ats"
+    label = "ats"
+    verbose_name = "Company ATS (Merge)"
+
+    def ready(self) -> None:
+        from integrations.signals import invitation_moved
+
+        from .push import push_on_move
+
+        invitation_moved.connect(push_on_move, dispatch_uid="ats.push_on_move")

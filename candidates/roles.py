@@ -21,6 +21,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "candidates.change_application",
         "integrations.view_invitation",
         "integrations.add_invitation",
+        "integrations.change_invitation",
         "integrations.view_invitationevent",
     ],
     INTEGRATION_ADMIN: [
@@ -32,6 +33,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         ),
         "integrations.view_invitation",
         "integrations.add_invitation",
+        "integrations.change_invitation",
         "integrations.view_invitationevent",
         "integrations.view_remoteinterview",
         MANAGE_INTEGRATIONS,

@@ -8,6 +8,6 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         from candidates.signals import applications_moved
 
-        from .receivers import invite_on_stage_entry
+        from .receivers import on_stage_move
 
-        applications_moved.connect(invite_on_stage_entry, dispatch_uid="integrations.invite_on_stage_entry")
+        applications_moved.connect(on_stage_move, dispatch_uid="integrations.on_stage_move")

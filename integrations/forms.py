@@ -12,6 +12,7 @@ from candidates.models import Job, Stage
 from .models import Assessment, MergeLink, MergeStageMapping, StageAssessment, VendorAccount
 from .selectors import invite_options, mappable_assessments
 
+INCLUDES = ("include_ended", "include_completed", "include_closed")
 KEEP = "Saved. Leave empty to keep it; type a new value to replace it."
 MISSING = "Not set yet."
 
@@ -93,7 +94,15 @@ class StageMappingForm(forms.ModelForm):
 
     class Meta:
         model = StageAssessment
-        fields = ["assessment", "invite_on_entry", "send_email", "link_expiry_days", "deadline_days"]
+        fields = [
+            "assessment",
+            "invite_on_entry",
+            "send_email",
+            "link_expiry_days",
+            "deadline_days",
+            "cancel_on_exit",
+            "reinvite_on_reentry",
+        ]
 
     def __init__(self, *args: Any, stage: Stage, assessments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -105,6 +114,12 @@ class SendAssessmentForm(ApplicationSelectionForm):
     """Send an assessment to the ticked applications of a job, or to all that match the page's filters."""
 
     assessment = AssessmentChoiceField(queryset=Assessment.objects.none(), empty_label="Send assessment…")
+    include_ended = forms.BooleanField(required=False, label="include those whose invitation expired or was canceled")
+    include_completed = forms.BooleanField(required=False, label="include those who completed it (a retake)")
+    include_closed = forms.BooleanField(required=False, label="include rejected and hired candidates")
+
+    def includes(self) -> dict[str, bool]:
+        return {name: bool(self.cleaned_data.get(name)) for name in INCLUDES}
 
     def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:
         super().__init__(*args, job=job, **kwargs)
@@ -193,3 +208,15 @@ class MergeStageMappingForm(forms.ModelForm):
             chosen = cleaned.get("remote_stage_id")
             cleaned["remote_stage_name"] = self.remote_stages.get(chosen) or self.instance.remote_stage_name
         return cleaned
+
+
+class InvitationSelectionForm(ApplicationSelectionForm):
+    """The ticked applications (and optionally one assessment) whose open invitations a bulk action acts on."""
+
+    use_required_attribute = False
+
+    assessment = AssessmentChoiceField(queryset=Assessment.objects.none(), required=False)
+
+    def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:
+        super().__init__(*args, job=job, **kwargs)
+        self.fields["assessment"].queryset = Assessment.objects.select_related("account")

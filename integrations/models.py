@@ -9,7 +9,7 @@ from django.utils import timezone
 from candidates.models import Application, Stage
 
 from .fields import EncryptedJSONField, EncryptedTextField
-from .ratelimit import throttle_for
+from .ratelimit import key_of, throttle_for
 from .states import InvitationState
 from .vendors import client_class, get_client, webhooks_module
 from .vendors.base import VendorClient
@@ -81,10 +81,9 @@ class VendorAccount(models.Model):
 
     def client(self) -> VendorClient:
         """A client for this account, behind the account's shared rate limiter: nothing calls the vendor around it."""
-        config = VendorConfig(
-            base_url=self.api_base_url, credentials=dict(self.credentials or {}), webhook_secret=self.webhook_secret
-        )
-        return get_client(self.vendor, config, throttle=throttle_for(self.vendor, str(self.pk)))
+        credentials = dict(self.credentials or {})
+        config = VendorConfig(base_url=self.api_base_url, credentials=credentials, webhook_secret=self.webhook_secret)
+        return get_client(self.vendor, config, throttle=throttle_for(self.vendor, key_of(credentials)))
 
     def webhook_url(self) -> str:
         path = reverse("integrations:webhook", kwargs={"vendor": self.vendor, "token": self.webhook_token})
@@ -135,6 +134,16 @@ class StageAssessment(models.Model):
     deadline_days = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Remind, then expire, invitations not completed within this many days."
     )
+    cancel_on_exit = models.BooleanField(
+        "cancel on leaving",
+        default=True,
+        help_text="Cancel open invitations when the candidate is rejected, hired or moved back before this stage.",
+    )
+    reinvite_on_reentry = models.BooleanField(
+        "re-invite on re-entry",
+        default=False,
+        help_text="Invite again a candidate who comes back to this stage after their invitation ended.",
+    )
     options = models.JSONField(default=dict, blank=True, help_text="Vendor-specific options, e.g. mock time slots.")
 
     class Meta:
@@ -163,6 +172,7 @@ class BulkSend(models.Model):
         MANUAL = "manual", "Sent by hand"
         STAGE = "stage", "Entered a mapped stage"
         ATS = "ats", "Scheduled in the company ATS"
+        REINVITE = "reinvite", "Invited again"
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="bulk_sends")
     trigger = models.CharField(max_length=10, choices=Trigger, default=Trigger.MANUAL)
@@ -171,7 +181,9 @@ class BulkSend(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     total = models.PositiveIntegerField(help_text="Applications asked for, including the skipped ones.")
-    skipped = models.PositiveIntegerField(default=0, help_text="Already invited to this assessment before.")
+    skipped = models.PositiveIntegerField(default=0, help_text="Left out: see skipped_reasons.")
+    # Why applications were left out: {reason (planning.Skip): count}.
+    skipped_reasons = models.JSONField(default=dict, blank=True)
     # send_email, link_expiry_days, deadline_days, time_slots: what every invite of this send carries
     options = models.JSONField(default=dict, blank=True)
 
@@ -186,8 +198,16 @@ def _idempotency_key() -> str:
     return f"inv-{uuid.uuid4().hex}"
 
 
+# An invitation still under way: at most one per application and assessment.
+LIVE_INVITATION = models.Q(state__in=["queued", "sending", "invited", "started"])
+
+
 class Invitation(models.Model):
-    """One application invited to one assessment: its state and what the vendor told us."""
+    """One round of one application invited to one assessment: its state and what the vendor told us.
+
+    A new round may start once the last one ended (expired, canceled, failed, or completed for a
+    retake); each round has its own idempotency key and timeline.
+    """
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="invitations")
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="invitations")
@@ -195,6 +215,7 @@ class Invitation(models.Model):
         BulkSend, on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations"
     )
     state = models.CharField(max_length=20, choices=InvitationState, default=InvitationState.QUEUED, db_index=True)
+    round = models.PositiveSmallIntegerField(default=1)
     # Sent with every invite (WedgeHR uniqueId, Hireflix externalId) so a retry can never invite twice.
     idempotency_key = models.CharField(max_length=64, unique=True, default=_idempotency_key, editable=False)
     remote_id = models.CharField(max_length=200, blank=True, db_index=True)
@@ -215,7 +236,10 @@ class Invitation(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["application", "assessment"], name="invitation_unique_per_assessment"),
+            models.UniqueConstraint(fields=["application", "assessment", "round"], name="invitation_unique_round"),
+            models.UniqueConstraint(
+                fields=["application", "assessment"], condition=LIVE_INVITATION, name="invitation_one_live_round"
+            ),
         ]
         indexes = [models.Index(fields=["assessment", "state"])]
 

@@ -10,7 +10,10 @@ throttle, which then lets it go at once.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
+from collections.abc import Mapping
 from functools import cache
 
 from django.conf import settings
@@ -26,6 +29,20 @@ from .vendors.errors import Retryable
 def _limiter(redis_url: str) -> MovingWindowRateLimiter:
     storage: Storage = RedisStorage(redis_url) if redis_url else MemoryStorage()
     return MovingWindowRateLimiter(storage)
+
+
+def key_of(credentials: Mapping[str, str]) -> str:
+    """The limiter's name for a set of keys: two accounts with the same vendor key share one window.
+
+    A digest, so that no key is ever written into Redis or a log.
+    """
+    material = json.dumps(sorted(credentials.items()), separators=(",", ":"))
+    return hashlib.sha256(material.encode()).hexdigest()[:24]
+
+
+def reset() -> None:
+    """Forget every window (for tests)."""
+    _limiter(settings.REDIS_URL).storage.reset()
 
 
 def limit_for(vendor: str) -> RateLimitItem | None:

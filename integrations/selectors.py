@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 
 from .models import Assessment, BulkSend, Invitation, InvitationEvent, StageAssessment
+from .services.planning import describe_skips
 from .states import InvitationState
 
 # Never loaded, let alone decrypted, for a read that only needs the vendor's name.
@@ -65,6 +66,8 @@ def bulk_send_progress(bulk: BulkSend) -> dict[str, object]:
         "sent": bulk.total - bulk.skipped - pending - counts[InvitationState.FAILED],
         "failed": counts[InvitationState.FAILED],
         "skipped": bulk.skipped,
+        "skipped_reasons": bulk.skipped_reasons,
+        "skipped_text": describe_skips(bulk.skipped_reasons),
         "done": pending == 0,
         "failures": failures,
     }
@@ -76,3 +79,17 @@ def invite_options(job_id: int, assessment: Assessment) -> dict[str, Any]:
         StageAssessment.objects.filter(stage__job_id=job_id, assessment=assessment).order_by("stage__order").first()
     )
     return mapping.invite_options() if mapping else {"send_email": True}
+
+
+def open_invitations(applications: Any, assessment: Assessment | None = None) -> list[Invitation]:
+    """The live invitations of these applications (ids or a queryset), of one assessment if given."""
+    from .services.planning import LIVE_STATES
+
+    invitations = Invitation.objects.filter(application__in=applications, state__in=LIVE_STATES)
+    if assessment is not None:
+        invitations = invitations.filter(assessment=assessment)
+    return list(
+        without_secrets(
+            invitations.select_related("assessment__account", "application__candidate"), "assessment__account"
+        )
+    )

@@ -25,7 +25,7 @@ class InvitationState(models.TextChoices):
 
 # Progress along the happy path. Canceled and expired end an unfinished invitation;
 # failed ends one that never reached the candidate.
-_RANK = {
+_RANK: dict[str, int] = {
     InvitationState.QUEUED: 0,
     InvitationState.SENDING: 1,
     InvitationState.INVITED: 2,

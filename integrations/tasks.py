@@ -9,6 +9,8 @@ from django.conf import settings
 
 from . import services
 from .retries import backoff
+from .services import lifecycle
+from .vendors.errors import Retryable, UnknownOutcome
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -61,3 +63,27 @@ def poll_account(account_pk: int) -> int:
 @shared_task(ignore_result=True)
 def enforce_deadlines() -> tuple[int, int]:
     return services.enforce_deadlines()
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=settings.INVITE_MAX_RETRIES)
+def cancel_at_vendor(self, invitation_pk: int) -> None:
+    """Tell the vendor an invitation was canceled; safe to repeat (a voided one is skipped)."""
+    try:
+        lifecycle.cancel_at_vendor(invitation_pk)
+    except (Retryable, UnknownOutcome) as exc:
+        if self.request.retries >= self.max_retries:
+            lifecycle.record_vendor_cancel_failure(invitation_pk, str(exc))
+            return
+        raise self.retry(countdown=backoff(self.request.retries, exc.retry_after), exc=exc) from exc
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=settings.INVITE_MAX_RETRIES)
+def remind_at_vendor(self, invitation_pk: int) -> None:
+    """Ask the vendor to remind the candidate. A lost answer is retried: at worst one reminder more."""
+    try:
+        lifecycle.remind_at_vendor(invitation_pk)
+    except (Retryable, UnknownOutcome) as exc:
+        if self.request.retries >= self.max_retries:
+            lifecycle.record_reminder_failure(invitation_pk, str(exc))
+            return
+        raise self.retry(countdown=backoff(self.request.retries, exc.retry_after), exc=exc) from exc

@@ -9,4 +9,9 @@ urlpatterns = [
     path("sends/<int:pk>/", views.bulk_send, name="bulk-send"),
     path("invitations/<int:pk>/results/", views.invitation_results, name="invitation-results"),
     path("invitations/<int:pk>/send-again/", views.send_again, name="send-again"),
+    path("invitations/<int:pk>/cancel/", views.cancel_invitation, name="cancel"),
+    path("invitations/<int:pk>/remind/", views.remind_invitation, name="remind"),
+    path("invitations/<int:pk>/reinvite/", views.reinvite_invitation, name="reinvite"),
+    path("jobs/<int:pk>/invitations/cancel/", views.act_on_invitations, {"action": "cancel"}, name="cancel-many"),
+    path("jobs/<int:pk>/invitations/remind/", views.act_on_invitations, {"action": "remind"}, name="remind-many"),
 ]

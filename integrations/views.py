@@ -12,7 +12,7 @@ from candidates.models import Job
 from candidates.views import safe_next
 
 from . import selectors, services
-from .forms import SendAssessmentForm
+from .forms import InvitationSelectionForm, SendAssessmentForm
 from .models import BulkSend, Invitation
 
 
@@ -26,11 +26,28 @@ def send_assessment(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error))
         return redirect(safe_next(request, default=job.get_absolute_url()))
     assessment = form.cleaned_data["assessment"]
-    bulk = services.request_invitations(form.selected(), assessment, request.user, options=form.invite_options())
+    bulk = services.request_invitations(
+        form.selected(), assessment, request.user, options=form.invite_options(), **form.includes()
+    )
     queued = bulk.total - bulk.skipped
-    note = f" {bulk.skipped} already invited before, skipped." if bulk.skipped else ""
-    messages.success(request, f"Sending {assessment.name} to {queued} candidate{'s' if queued != 1 else ''}.{note}")
+    sending = f"Sending {assessment.name} to {queued} candidate{'s' if queued != 1 else ''}."
+    if not bulk.skipped:
+        messages.success(request, sending)
+    else:
+        level = messages.success if queued else messages.warning
+        level(request, f"{sending} Left out: {services.describe_skips(bulk.skipped_reasons)}.{_hint(bulk)}")
     return redirect("integrations:bulk-send", bulk.pk)
+
+
+def _hint(bulk: BulkSend) -> str:
+    """What to tick to include those left out, where ticking would."""
+    ticks = {
+        "ended": "“include those whose invitation expired or was canceled”",
+        "completed": "“include those who completed it”",
+        "closed_stage": "“include rejected and hired candidates”",
+    }
+    wanted = [label for reason, label in ticks.items() if bulk.skipped_reasons.get(reason)]
+    return f" To send to them too, tick {' and '.join(wanted)}." if wanted else ""
 
 
 @permission_required("integrations.view_invitation", raise_exception=True)
@@ -61,3 +78,90 @@ def send_again(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Only a failed invitation can be sent again.")
     return redirect(safe_next(request, default=invitation.application.candidate.get_absolute_url()))
+
+
+# --- what a recruiter does to invitations once they are out ---------------------------------------------
+def _invitation(pk: int) -> Invitation:
+    return get_object_or_404(
+        Invitation.objects.select_related("assessment__account", "application__candidate", "bulk_send"), pk=pk
+    )
+
+
+def _back(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    return redirect(safe_next(request, default=invitation.application.candidate.get_absolute_url()))
+
+
+@require_POST
+@permission_required("integrations.change_invitation", raise_exception=True)
+def cancel_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation(pk)
+    try:
+        services.cancel([invitation], request.user)
+    except services.ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Canceled {invitation.application.candidate.full_name}'s {invitation.assessment.name}."
+        )
+    return _back(request, invitation)
+
+
+@require_POST
+@permission_required("integrations.change_invitation", raise_exception=True)
+def remind_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation(pk)
+    try:
+        services.remind([invitation], request.user)
+    except services.ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        vendor = invitation.assessment.account.get_vendor_display()
+        messages.success(request, f"Asked {vendor} to remind {invitation.application.candidate.full_name}.")
+    return _back(request, invitation)
+
+
+@require_POST
+@permission_required("integrations.change_invitation", raise_exception=True)
+def reinvite_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation(pk)
+    try:
+        new = services.reinvite(invitation, request.user)
+    except services.ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        name = invitation.application.candidate.full_name
+        messages.success(request, f"Inviting {name} to {invitation.assessment.name} again (round {new.round}).")
+    return _back(request, invitation)
+
+
+@require_POST
+@permission_required("integrations.change_invitation", raise_exception=True)
+def act_on_invitations(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Cancel or remind the open invitations of the ticked applications of a job (of one assessment, if chosen)."""
+    job = get_object_or_404(Job, pk=pk)
+    form = InvitationSelectionForm(request.POST, job=job)
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return redirect(safe_next(request, default=job.get_absolute_url()))
+    invitations = selectors.open_invitations(form.selected(), form.cleaned_data.get("assessment"))
+    check, act, verb = {
+        "cancel": (services.lifecycle.check_cancel, services.cancel, "Canceled"),
+        "remind": (services.lifecycle.check_remind, services.remind, "Asked for a reminder for"),
+    }[action]
+    allowed, refused = [], []
+    for invitation in invitations:
+        try:
+            check(invitation)
+        except services.ActionRefused as exc:
+            refused.append(str(exc))
+        else:
+            allowed.append(invitation)
+    if allowed:
+        act(allowed, request.user)
+        messages.success(request, f"{verb} {len(allowed)} invitation{'s' if len(allowed) != 1 else ''}.")
+    elif not refused:
+        messages.warning(request, "None of the selected candidates has an open invitation.")
+    for reason in dict.fromkeys(refused):
+        messages.warning(request, reason)
+    return redirect(safe_next(request, default=job.get_absolute_url()))

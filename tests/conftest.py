@@ -106,3 +106,11 @@ def sandbox(sandbox_server: RunningSandbox) -> RunningSandbox:
 def sandbox_clock(sandbox: RunningSandbox) -> SandboxClock:
     """The sandbox's clock, back on real time; advance it instead of sleeping."""
     return sandbox.app.hub.clock
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Every test starts with empty rate-limit windows: the sandbox's keys are the same in every test."""
+    from integrations import ratelimit
+
+    ratelimit.reset()

@@ -57,6 +57,7 @@ class ApplicationInvitationSerializer(serializers.ModelSerializer):
             "id",
             "assessment",
             "bulk_send",
+            "round",
             "state",
             "vendor_status",
             "candidate_url",
@@ -120,7 +121,7 @@ class BulkSendProgressSerializer(serializers.Serializer):
     queued = serializers.IntegerField(help_text="Queued or being sent.")
     sent = serializers.IntegerField()
     failed = serializers.IntegerField()
-    skipped = serializers.IntegerField(help_text="Already invited to this assessment before.")
+    skipped = serializers.IntegerField(help_text="Left out of the send; `skipped_reasons` says why.")
     done = serializers.BooleanField(help_text="Nothing left queued or being sent.")
     failures = BulkSendFailureSerializer(many=True, help_text="The failed invitations, with the vendor's words.")
 
@@ -132,7 +133,24 @@ class BulkSendSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = BulkSend
-        fields = ["id", "assessment", "trigger", "created_by", "created_at", "total", "skipped", "progress"]
+        fields = [
+            "id",
+            "assessment",
+            "trigger",
+            "created_by",
+            "created_at",
+            "total",
+            "skipped",
+            "skipped_reasons",
+            "progress",
+        ]
+        extra_kwargs = {
+            "skipped_reasons": {
+                "help_text": "Applications left out, per reason: open (an invitation to it is under way), "
+                "ended (the last one expired, was canceled or failed; include_ended), completed (include_completed), "
+                "closed_stage (rejected or hired; include_closed)."
+            }
+        }
 
     @extend_schema_field(BulkSendProgressSerializer)
     def get_progress(self, bulk: BulkSend) -> dict[str, Any]:
@@ -150,6 +168,13 @@ class SendAssessmentSerializer(serializers.Serializer):
         },
     )
     applications = application_ids(help_text="Application ids, all of one job.")
+    include_ended = serializers.BooleanField(
+        default=False, help_text="Invite again those whose last invitation expired, was canceled or failed."
+    )
+    include_completed = serializers.BooleanField(default=False, help_text="A retake for those who completed it.")
+    include_closed = serializers.BooleanField(
+        default=False, help_text="Include applications in a rejected or hired stage."
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         ids = sorted(set(attrs["applications"]))
@@ -164,3 +189,15 @@ class SendAssessmentSerializer(serializers.Serializer):
         attrs["applications"] = ids
         attrs["options"] = selectors.invite_options(jobs[ids[0]], attrs["assessment"])
         return attrs
+
+
+class InvitationIdsSerializer(serializers.Serializer):
+    """Invitations to act on together: all of them, or none when one cannot be."""
+
+    invitations = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), min_length=1, max_length=1000, help_text="Invitation ids."
+    )
+
+
+class ActionRefusedSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="Why the state or the vendor does not allow it; nothing was changed.")

@@ -17,6 +17,11 @@ v1 = [
     path("bulk-sends/<int:pk>/", views.BulkSendDetail.as_view(), name="bulk-send"),
     path("invitations/", views.InvitationList.as_view(), name="invitation-list"),
     path("invitations/<int:pk>/", views.InvitationDetail.as_view(), name="invitation-detail"),
+    path("invitations/<int:pk>/cancel/", views.InvitationCancel.as_view(), name="invitation-cancel"),
+    path("invitations/<int:pk>/remind/", views.InvitationRemind.as_view(), name="invitation-remind"),
+    path("invitations/<int:pk>/reinvite/", views.InvitationReinvite.as_view(), name="invitation-reinvite"),
+    path("invitations/cancel/", views.InvitationsCancel.as_view(), name="invitations-cancel"),
+    path("invitations/remind/", views.InvitationsRemind.as_view(), name="invitations-remind"),
 ]
 
 urlpatterns = [

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,7 +18,14 @@ from rest_framework.response import Response
 from .. import selectors, services
 from ..models import Assessment, BulkSend, Invitation
 from .filters import InvitationFilterSet
-from .serializers import AssessmentSerializer, BulkSendSerializer, InvitationSerializer, SendAssessmentSerializer
+from .serializers import (
+    ActionRefusedSerializer,
+    AssessmentSerializer,
+    BulkSendSerializer,
+    InvitationIdsSerializer,
+    InvitationSerializer,
+    SendAssessmentSerializer,
+)
 
 
 class AssessmentList(generics.ListAPIView):
@@ -49,7 +56,13 @@ class BulkSendCreate(generics.GenericAPIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         bulk = services.request_invitations(
-            data["applications"], data["assessment"], request.user, options=data["options"]
+            data["applications"],
+            data["assessment"],
+            request.user,
+            options=data["options"],
+            include_ended=data["include_ended"],
+            include_completed=data["include_completed"],
+            include_closed=data["include_closed"],
         )
         location = reverse("api:bulk-send", args=[bulk.pk])
         return Response(BulkSendSerializer(bulk).data, status=status.HTTP_201_CREATED, headers={"Location": location})
@@ -84,3 +97,100 @@ class InvitationDetail(_InvitationQuerysetMixin, generics.RetrieveAPIView):
     serializer_class = InvitationSerializer
     filter_backends = []
     required_permissions = {"GET": ["integrations.view_invitation"]}
+
+
+# --- actions on invitations ----------------------------------------------------------------------------
+ACTION_PERMISSIONS = {"POST": ["integrations.change_invitation"]}
+
+
+def _refused(exc: services.ActionRefused) -> Response:
+    return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+
+
+class _InvitationAction(generics.GenericAPIView):
+    serializer_class = InvitationSerializer
+    required_permissions = ACTION_PERMISSIONS
+    filter_backends = []
+    queryset = Invitation.objects.none()
+
+    def get_queryset(self) -> QuerySet[Invitation]:
+        return selectors.invitations_with_timeline()
+
+    def act(self, invitation: Invitation) -> Invitation:
+        raise NotImplementedError
+
+    @extend_schema(request=None, responses={200: InvitationSerializer, 409: ActionRefusedSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        invitation = self.get_object()
+        try:
+            result = self.act(invitation)
+        except services.ActionRefused as exc:
+            return _refused(exc)
+        return Response(InvitationSerializer(self.get_queryset().get(pk=result.pk)).data)
+
+
+@extend_schema_view(post=extend_schema(operation_id="invitation_cancel"))
+class InvitationCancel(_InvitationAction):
+    """Cancel an open invitation; the vendor is told where it can be (intervue interviews, Hireflix)."""
+
+    def act(self, invitation: Invitation) -> Invitation:
+        services.cancel([invitation], self.request.user)
+        return invitation
+
+
+@extend_schema_view(post=extend_schema(operation_id="invitation_remind"))
+class InvitationRemind(_InvitationAction):
+    """Ask the vendor to remind the candidate (WedgeHR); 409 where the vendor reminds by itself."""
+
+    def act(self, invitation: Invitation) -> Invitation:
+        services.remind([invitation], self.request.user)
+        return invitation
+
+
+@extend_schema_view(post=extend_schema(operation_id="invitation_reinvite"))
+class InvitationReinvite(_InvitationAction):
+    """A new round of the same assessment; an open one is canceled first. Answers with the new round."""
+
+    def act(self, invitation: Invitation) -> Invitation:
+        return services.reinvite(invitation, self.request.user)
+
+
+class _BulkInvitationAction(generics.GenericAPIView):
+    serializer_class = InvitationIdsSerializer
+    required_permissions = ACTION_PERMISSIONS
+    queryset = Invitation.objects.none()
+
+    def act(self, invitations: list[Invitation]) -> None:
+        raise NotImplementedError
+
+    @extend_schema(responses={200: InvitationSerializer(many=True), 409: ActionRefusedSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        ids = sorted(set(serializer.validated_data["invitations"]))
+        invitations = list(selectors.invitations_with_timeline().filter(pk__in=ids))
+        missing = sorted(set(ids) - {i.pk for i in invitations})
+        if missing:
+            return Response({"invitations": [f"No such invitations: {', '.join(map(str, missing))}."]}, status=400)
+        try:
+            self.act(invitations)
+        except services.ActionRefused as exc:
+            return _refused(exc)
+        fresh = selectors.invitations_with_timeline().filter(pk__in=ids)
+        return Response(InvitationSerializer(fresh, many=True).data)
+
+
+@extend_schema_view(post=extend_schema(operation_id="invitations_cancel_many"))
+class InvitationsCancel(_BulkInvitationAction):
+    """Cancel several open invitations: all of them, or none (409) when one cannot be."""
+
+    def act(self, invitations: list[Invitation]) -> None:
+        services.cancel(invitations, self.request.user)
+
+
+@extend_schema_view(post=extend_schema(operation_id="invitations_remind_many"))
+class InvitationsRemind(_BulkInvitationAction):
+    """Remind several candidates: all of them, or none (409) when one cannot be."""
+
+    def act(self, invitations: list[Invitation]) -> None:
+        services.remind(invitations, self.request.user)

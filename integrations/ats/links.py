@@ -7,7 +7,7 @@ import hashlib
 from django.core.cache import cache
 
 from ..models import MergeLink
-from ..ratelimit import throttle_for
+from ..ratelimit import key_of, throttle_for
 from ..vendors.errors import VendorError
 from ..vendors.types import ConnectionCheck
 from .client import Job, JobInterviewStage, MergeClient, SyncPosition, format_datetime, parse_datetime
@@ -17,9 +17,9 @@ STAGE_CHOICES_TTL = 300  # seconds; the mapping form lists the ATS's stages with
 
 def client_for(link: MergeLink) -> MergeClient:
     """The link's client, behind its shared rate limiter."""
-    return MergeClient(
-        link.api_base_url, link.api_key or "", link.account_token or "", throttle=throttle_for("merge", str(link.pk))
-    )
+    api_key, token = link.api_key or "", link.account_token or ""
+    throttle = throttle_for("merge", key_of({"api_key": api_key, "account_token": token}))
+    return MergeClient(link.api_base_url, api_key, token, throttle=throttle)
 
 
 def check_link(link: MergeLink) -> ConnectionCheck:

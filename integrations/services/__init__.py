@@ -3,28 +3,38 @@
 from .accounts import SyncReport, check_connection, map_stage, sync_catalog
 from .deadlines import enforce_deadlines
 from .invitations import apply_update, find_invitation, record_state
+from .lifecycle import ActionRefused, cancel, reinvite, remind
+from .planning import SendPlan, Skip, describe_skips, plan_send
 from .polling import poll_account, poll_account_by_pk, pollable_accounts
 from .results import Results, fetch_results
 from .sending import BatchOutcome, give_up, request_invitations, send_again, send_batch, stale_sends
 from .webhooks import apply_webhook_event, record_webhook_events
 
 __all__ = [
+    "ActionRefused",
     "BatchOutcome",
     "Results",
+    "SendPlan",
+    "Skip",
     "SyncReport",
     "apply_update",
     "apply_webhook_event",
+    "cancel",
     "check_connection",
+    "describe_skips",
     "enforce_deadlines",
     "fetch_results",
     "find_invitation",
     "give_up",
     "map_stage",
+    "plan_send",
     "poll_account",
     "poll_account_by_pk",
     "pollable_accounts",
     "record_state",
     "record_webhook_events",
+    "reinvite",
+    "remind",
     "request_invitations",
     "send_again",
     "send_batch",

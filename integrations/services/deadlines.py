@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from ..models import Invitation, InvitationEvent
 from ..states import OPEN_STATES, InvitationState
-from ..vendors.errors import VendorError
 from .invitations import record_state
+from .lifecycle import ActionRefused, remind
 
 # The reminder goes out when this share of the deadline has passed.
 REMIND_AT = 2 / 3
@@ -44,15 +44,16 @@ def enforce_deadlines() -> tuple[int, int]:
     return reminded, expired
 
 
-def _remind(invitation: Invitation, deadline: timezone.datetime) -> int:
-    try:
-        invitation.assessment.account.client().resend(invitation.ref())
-    except VendorError as exc:
-        message, sent = f"No reminder sent: {exc}", 0
-    else:
-        message, sent = f"Reminder sent; the deadline is {deadline:%Y-%m-%d %H:%M}.", 1
+def _remind(invitation: Invitation, deadline: datetime) -> int:
+    """The reminder at two thirds of the deadline, through the same service as the remind button; once."""
     invitation.results = {**invitation.results, "reminded_at": timezone.now().isoformat()}
     invitation.save(update_fields=["results", "updated_at"])
+    try:
+        remind([invitation])
+    except ActionRefused as exc:
+        message, sent = f"No reminder before the deadline: {exc}", 0
+    else:
+        message, sent = f"The deadline is {deadline:%Y-%m-%d %H:%M}: a reminder is on its way.", 1
     InvitationEvent.objects.create(
         invitation=invitation, source=InvitationEvent.Source.SYSTEM, message=message, occurred_at=timezone.now()
     )

@@ -1,7 +1,8 @@
 """From "invite these applications" to every candidate invited exactly once.
 
-1. ``request_invitations`` creates the Invitation rows (queued) in bulk, skipping
-   applications already invited to the assessment, and enqueues batches after commit.
+1. ``request_invitations`` creates the Invitation rows (queued) in bulk, a round each, skipping
+   applications with an open round (and, unless asked, ended rounds and closed stages; see
+   planning), and enqueues batches after commit.
 2. ``send_batch`` claims queued rows (queued -> sending), calls the vendor, and
    records each answer. A row found in ``sending`` was claimed by an attempt that
    died or lost its answer: it is reconciled with the vendor before any resend, so
@@ -29,6 +30,7 @@ from ..states import InvitationState
 from ..vendors.errors import Permanent, Retryable, UnknownOutcome, VendorError
 from ..vendors.types import InviteRequest, InviteResult
 from .invitations import record_state
+from .planning import Skip, plan_send
 
 logger = logging.getLogger(__name__)
 Source = InvitationEvent.Source
@@ -43,24 +45,42 @@ def request_invitations(
     *,
     trigger: str = BulkSend.Trigger.MANUAL,
     options: dict[str, Any] | None = None,
+    include_ended: bool = False,
+    include_completed: bool = False,
+    include_closed: bool = False,
 ) -> BulkSend:
-    """Queue an invitation per application (skipping those already invited) and send them in batches."""
+    """Queue a round per application (see planning for who is skipped and why) and send them in batches."""
     from ..tasks import send_invitations
 
     ids = sorted({a.pk if isinstance(a, Application) else int(a) for a in applications})
     with transaction.atomic():
+        plan = plan_send(
+            ids,
+            assessment,
+            include_ended=include_ended,
+            include_completed=include_completed,
+            include_closed=include_closed,
+        )
         bulk = BulkSend.objects.create(
             assessment=assessment, trigger=trigger, created_by=by, total=len(ids), options=options or {}
         )
-        # One invitation per application and assessment: the unique constraint skips those invited
-        # before, including by a send running at the same moment.
+        # At most one live round per application and assessment: the constraints skip what a send
+        # running at the same moment created first.
         Invitation.objects.bulk_create(
-            [Invitation(application_id=pk, assessment=assessment, bulk_send=bulk) for pk in ids],
+            [
+                Invitation(application_id=pk, assessment=assessment, bulk_send=bulk, round=round_)
+                for pk, round_ in plan.invite.items()
+            ],
             ignore_conflicts=True,
         )
-        new_ids = list(Invitation.objects.filter(bulk_send=bulk).order_by("pk").values_list("pk", flat=True))
-        bulk.skipped = len(ids) - len(new_ids)
-        bulk.save(update_fields=["skipped"])
+        rows = list(Invitation.objects.filter(bulk_send=bulk).order_by("pk").values_list("pk", "round"))
+        new_ids = [pk for pk, _ in rows]
+        reasons = plan.skipped_counts
+        raced = len(plan.invite) - len(new_ids)
+        if raced:
+            reasons[Skip.OPEN.value] = reasons.get(Skip.OPEN.value, 0) + raced
+        bulk.skipped, bulk.skipped_reasons = len(ids) - len(new_ids), reasons
+        bulk.save(update_fields=["skipped", "skipped_reasons"])
         now = timezone.now()
         who = getattr(by, "username", None) or BulkSend.Trigger(trigger).label.lower()
         InvitationEvent.objects.bulk_create(
@@ -68,16 +88,16 @@ def request_invitations(
                 invitation_id=pk,
                 source=Source.USER if by else Source.SYSTEM,
                 to_state=InvitationState.QUEUED,
-                message=f"Queued ({who}).",
+                message=f"Queued ({who})." if round_ == 1 else f"Round {round_}: queued ({who}).",
                 occurred_at=now,
             )
-            for pk in new_ids
+            for pk, round_ in rows
         )
         size = assessment.account.client_class.max_batch_size
         for start in range(0, len(new_ids), size):
             batch = new_ids[start : start + size]
             transaction.on_commit(lambda batch=batch: send_invitations.delay(batch))
-    logger.info("bulk send %s: %s queued, %s skipped", bulk.pk, len(new_ids), bulk.skipped)
+    logger.info("bulk send %s: %s queued, %s skipped %s", bulk.pk, len(new_ids), bulk.skipped, reasons)
     return bulk
 
 
@@ -117,6 +137,7 @@ def send_batch(invitation_ids: list[int]) -> BatchOutcome:
         else:
             claimed.append(invitation)
 
+    claimed = _void_earlier_rounds(client, claimed, outcome)
     if claimed:
         _send(client, claimed, outcome)
     return outcome
@@ -211,6 +232,54 @@ def _send(client: Any, invitations: list[Invitation], outcome: BatchOutcome) -> 
             outcome.settled += 1
 
 
+def _void_earlier_rounds(client: Any, invitations: list[Invitation], outcome: BatchOutcome) -> list[Invitation]:
+    """Before a later round goes out, the vendor lets go of the round before (Hireflix deletes it,
+    intervue cancels it), or it would answer the new invite with the old one. Returns those ready to send."""
+    later = [i for i in invitations if i.round > 1]
+    if not later:
+        return invitations
+    earlier = {
+        (e.application_id, e.assessment_id, e.round): e
+        for e in Invitation.objects.filter(
+            application_id__in={i.application_id for i in later},
+            assessment_id__in={i.assessment_id for i in later},
+            round__in={i.round - 1 for i in later},
+        ).select_related("application__candidate", "assessment")
+    }
+    ready = []
+    for invitation in invitations:
+        previous = earlier.get((invitation.application_id, invitation.assessment_id, invitation.round - 1))
+        if previous is None or not _to_void(previous):
+            ready.append(invitation)
+            continue
+        try:
+            done = client.void_before_reinvite(previous.ref())
+        except (Retryable, UnknownOutcome) as exc:
+            _back_to_queue(invitation, exc, outcome)
+            continue
+        except Permanent as exc:
+            _record_failed(invitation, Permanent(f"the earlier invitation could not be withdrawn first: {exc}"))
+            outcome.settled += 1
+            continue
+        _mark_voided(previous, done)
+        ready.append(invitation)
+    return ready
+
+
+def _to_void(invitation: Invitation) -> bool:
+    return bool(invitation.remote_id) and not invitation.results.get("voided")
+
+
+def _mark_voided(invitation: Invitation, done: str) -> None:
+    with transaction.atomic():
+        invitation.results = {**invitation.results, "voided": True}
+        invitation.save(update_fields=["results", "updated_at"])
+        if done:
+            InvitationEvent.objects.create(
+                invitation=invitation, source=Source.VENDOR_API, message=done, occurred_at=timezone.now()
+            )
+
+
 def _request(invitation: Invitation) -> InviteRequest:
     candidate = invitation.application.candidate
     options = dict(invitation.bulk_send.options) if invitation.bulk_send else {}
@@ -228,7 +297,7 @@ def _request(invitation: Invitation) -> InviteRequest:
 
 def _record_invited(invitation: Invitation, result: InviteResult, note: str) -> None:
     state = result.state if result.state and result.state != InvitationState.QUEUED else InvitationState.INVITED
-    record_state(
+    moved = record_state(
         invitation,
         state,
         source=Source.VENDOR_API,
@@ -239,6 +308,12 @@ def _record_invited(invitation: Invitation, result: InviteResult, note: str) -> 
         vendor_status=result.vendor_status[:100],
         last_error="",
     )
+    if not moved and invitation.state == InvitationState.CANCELED:
+        # Canceled while its invite was on the way: now that the vendor has it, it is told.
+        from .lifecycle import schedule_vendor_cancel
+
+        if invitation.assessment.account.client_class.can_cancel(invitation.assessment.kind):
+            schedule_vendor_cancel(invitation.pk)
 
 
 def _record_failed(invitation: Invitation, error: BaseException | None) -> None:
@@ -291,6 +366,11 @@ def send_again(invitation: Invitation, by: AbstractBaseUser | None = None) -> bo
     """Queue a failed invitation once more (after the candidate's details were fixed, say)."""
     from ..tasks import send_invitations
 
+    later = Invitation.objects.filter(
+        application_id=invitation.application_id, assessment_id=invitation.assessment_id, round__gt=invitation.round
+    )
+    if later.exists():
+        return False  # a later round replaced it
     who = getattr(by, "username", None) or "the system"
     moved = record_state(
         invitation,

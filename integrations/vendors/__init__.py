@@ -55,7 +55,7 @@ def webhooks_module(vendor: str) -> WebhookParser | None:
     path = REGISTRY[vendor].webhooks if vendor in REGISTRY else None
     if path is None:
         return None
-    return import_module(f"{__name__}.{path}")  # type: ignore[return-value]
+    return import_module(f"{__name__}.{path}")
 
 
 def get_client(vendor: str, config: VendorConfig, throttle: Callable[[], None] | None = None) -> VendorClient:

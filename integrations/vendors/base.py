@@ -66,6 +66,26 @@ class VendorClient:
         return []
 
     # --- where the vendor has them ---------------------------------------------------------
+    # What a person may ask of an invitation of this kind, said before any call is made.
+    @classmethod
+    def can_cancel(cls, kind: str) -> bool:
+        """Whether the vendor can void an invitation of this kind (else a cancel is ours alone)."""
+        return False
+
+    @classmethod
+    def reminder_refusal(cls, kind: str) -> str:
+        """Why a reminder cannot be asked for, in a sentence; empty when ``resend`` works."""
+        return f"{cls.label} offers no way to remind a candidate."
+
+    @classmethod
+    def reinvite_refusal(cls, kind: str) -> str:
+        """Why an open invitation of this kind cannot be replaced by a new one; empty when it can."""
+        return ""
+
+    def void_before_reinvite(self, ref: types.InvitationRef) -> str:
+        """Make room at the vendor for a new invitation of the same candidate; says what was done, if anything."""
+        return ""
+
     def cancel(self, ref: types.InvitationRef) -> None:
         raise Permanent(f"{self.label} cannot cancel an invitation")
 

@@ -3,6 +3,7 @@ import requests
 
 from integrations import services
 from integrations.models import Assessment, AssessmentKind, StageAssessment
+from tests.api.conftest import anonymous, reader_api  # noqa: F401 (API fixtures the page tests share)
 from tests.factories import ApplicationFactory, JobFactory, VendorAccountFactory
 
 # What each vendor's demo stage sends, by kind.
@@ -73,3 +74,18 @@ def applicants():
         return ApplicationFactory.create_batch(count, job=job)
 
     return make
+
+
+@pytest.fixture
+def run_tasks(django_capture_on_commit_callbacks):
+    """Run an action and, once it commits, the tasks it enqueued, at once and in this thread, as a worker would."""
+    from config.celery_app import app
+
+    app.conf.task_always_eager = True
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    yield run
+    app.conf.task_always_eager = False

@@ -20,7 +20,7 @@ def invited_days_ago(invitation, days):
     )
 
 
-def test_an_invitation_is_reminded_then_expired(mapped_stage, applicants, control):
+def test_an_invitation_is_reminded_then_expired(mapped_stage, applicants, control, run_tasks):
     job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
     bulk = services.request_invitations(applicants(job, 3), assessment, options={"deadline_days": 6})
     send_all(bulk)
@@ -29,13 +29,14 @@ def test_an_invitation_is_reminded_then_expired(mapped_stage, applicants, contro
     invited_days_ago(due, 5)  # past two thirds of the deadline
     invited_days_ago(late, 7)
 
-    assert services.enforce_deadlines() == (1, 1)
-    assert services.enforce_deadlines() == (0, 0)  # reminded once, expired once
+    assert run_tasks(services.enforce_deadlines) == (1, 1)
+    assert run_tasks(services.enforce_deadlines) == (0, 0)  # reminded once, expired once
 
     states = dict(bulk.invitations.values_list("pk", "state"))
     assert states == {fresh.pk: "invited", due.pk: "invited", late.pk: "expired"}
-    reminder = due.events.filter(message__startswith="Reminder sent").get()
-    assert "deadline" in reminder.message
+    reminder = due.events.filter(message__startswith="The deadline is").get()
+    assert "reminder" in reminder.message
+    assert due.events.filter(message="WedgeHR sent the candidate a reminder.").exists()
     # The reminder went through WedgeHR's own resend, once.
     assert control.requests_by_route("wedgehr")["POST /connect/v2/wedges/<wedge_id>/resend-invite"] == 1
 

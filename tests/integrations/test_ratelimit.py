@@ -10,7 +10,7 @@ from django.utils import timezone
 from integrations import services
 from integrations.ats import pull
 from integrations.models import Invitation, MergeLink
-from integrations.ratelimit import Throttle, limit_for, throttle_for
+from integrations.ratelimit import Throttle, key_of, limit_for, throttle_for
 from integrations.sandbox.merge import API_KEY, GREENHOUSE_TOKEN
 from integrations.vendors.errors import Retryable
 
@@ -79,8 +79,9 @@ def test_every_vendor_call_the_product_makes_passes_the_accounts_limiter(
     services.poll_account(account)
     services.fetch_results(Invitation.objects.get(pk=invitation.pk))
 
-    assert set(throttled) == {(vendor, str(account.pk))}
-    assert throttled[(vendor, str(account.pk))] == control.requests(vendor) > 5
+    key = key_of(account.credentials)
+    assert set(throttled) == {(vendor, key)}
+    assert throttled[(vendor, key)] == control.requests(vendor) > 5
 
 
 def test_every_merge_call_passes_the_links_limiter(throttled, sandbox, control):
@@ -91,5 +92,12 @@ def test_every_merge_call_passes_the_links_limiter(throttled, sandbox, control):
         account_token=GREENHOUSE_TOKEN,
     )
     pull.pull(link, page_size=50)
-    assert set(throttled) == {("merge", str(link.pk))}
-    assert throttled[("merge", str(link.pk))] == control.requests("merge") >= 3
+    key = key_of({"api_key": API_KEY, "account_token": GREENHOUSE_TOKEN})
+    assert set(throttled) == {("merge", key)}
+    assert throttled[("merge", key)] == control.requests("merge") >= 3
+
+
+def test_the_limiter_is_named_by_a_digest_of_the_keys_never_the_keys(settings):
+    key = key_of({"api_token": "wedge-live-key-9c41e7a2"})
+    assert "wedge-live-key" not in key and key == key_of({"api_token": "wedge-live-key-9c41e7a2"})
+    assert key != key_of({"api_token": "another-key"})

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         lines = []
         for account in VendorAccount.objects.filter(enabled=True, base_url__startswith=url):
             vendor = app.hub.vendors.get(account.vendor)
-            if vendor is None or account.client_class.status_delivery != "webhook":
+            if vendor is None or not account.sends_webhooks:
                 continue
             vendor.webhook = WebhookTarget(account.webhook_url(), account.webhook_secret)
             lines.append(f"{account.get_vendor_display()} webhooks go to {account}")

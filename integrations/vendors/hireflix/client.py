@@ -381,6 +381,25 @@ class HireflixClient(VendorClient):
             )
         return items
 
+    @classmethod
+    def can_cancel(cls, kind: str) -> bool:
+        return True  # Interview(id){ delete } is the documented way to void one
+
+    @classmethod
+    def reminder_refusal(cls, kind: str) -> str:
+        return (
+            "Hireflix emails its own reminders to candidates who have not answered yet; "
+            "there is nothing to send from here."
+        )
+
+    def cancel(self, ref: InvitationRef) -> None:
+        self.delete_for_reinvite(ref)
+
+    def void_before_reinvite(self, ref: InvitationRef) -> str:
+        # One email can be invited once per position (002, "Can I re-invite a candidate").
+        self.delete_for_reinvite(ref)
+        return "Deleted at Hireflix, which invites an email once per position, so that it can be invited again."
+
     def delete_for_reinvite(self, ref: InvitationRef) -> None:
         """Delete the interview so the same email can be invited to the position again."""
         interview_id = ref.remote_id

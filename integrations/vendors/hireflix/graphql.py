@@ -36,6 +36,8 @@ def _code(entry: Mapping[str, Any]) -> int | None:
     code = entry.get("code")
     if code is None and isinstance(entry.get("extensions"), dict):
         code = entry["extensions"].get("code")
+    if code is None:
+        return None
     try:
         return int(code)
     except (TypeError, ValueError):

@@ -326,7 +326,40 @@ class IntervueClient(VendorClient):
         urls = data.get("urls")
         return urls if isinstance(urls, dict) else {}
 
-    # --- cancel ---------------------------------------------------------------------------------------------------
+    # --- what a person may ask: cancel, remind, invite again -----------------------------------------
+    @classmethod
+    def can_cancel(cls, kind: str) -> bool:
+        return kind == HIRING_ROLE  # POST /external-interviews/cancel; nothing for one assignment or mock
+
+    @classmethod
+    def reminder_refusal(cls, kind: str) -> str:
+        if kind == HOME_ASSIGNMENT:
+            return "intervue.io sends its own reminder emails for home assignments; there is nothing to send from here."
+        return "intervue.io offers no reminder for interviews: the candidate books a slot from the invitation email."
+
+    @classmethod
+    def reinvite_refusal(cls, kind: str) -> str:
+        if kind == HOME_ASSIGNMENT:
+            return (
+                "intervue.io cannot cancel one home-assignment invitation, so a new one would be the same link: "
+                "remind the candidate instead, or invite again once it has expired."
+            )
+        if kind == MOCK_INTERVIEW:
+            return "intervue.io cannot cancel a mock interview, so it can only be replaced once it has ended."
+        return ""
+
+    def void_before_reinvite(self, ref: types.InvitationRef) -> str:
+        if ref.assessment_kind != HIRING_ROLE or not ref.remote_id:
+            return ""
+        try:
+            self.cancel(ref)
+        except Permanent as exc:
+            if exc.status_code == 400:
+                return ""  # already canceled or held: nothing live left to void
+            raise
+        # intervue.io answers a new request for a candidate with an open interview with that interview.
+        return "Canceled at intervue.io so that a new interview could be requested."
+
     def cancel(self, ref: types.InvitationRef) -> None:
         if ref.assessment_kind == HIRING_ROLE:
             if not ref.remote_id:

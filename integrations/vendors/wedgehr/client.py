@@ -173,6 +173,10 @@ class WedgeHRClient(VendorClient):
             )
         return links
 
+    @classmethod
+    def reminder_refusal(cls, kind: str) -> str:
+        return ""  # POST /wedges/:id/resend-invite
+
     def resend(self, ref: InvitationRef) -> None:
         # The invite does not name its wedge: find the candidate's wedge that holds it.
         for wedge in self._pages("/wedges", {"filter[email]": ref.email}, empty_on_404=True):

@@ -93,3 +93,13 @@ def open_invitations(applications: Any, assessment: Assessment | None = None) ->
             invitations.select_related("assessment__account", "application__candidate"), "assessment__account"
         )
     )
+
+
+def open_invitations_of_send(bulk: BulkSend) -> list[Invitation]:
+    """The invitations of one send that are still under way."""
+    from .services.planning import LIVE_STATES
+
+    invitations = bulk.invitations.filter(state__in=LIVE_STATES).select_related(
+        "assessment__account", "application__candidate"
+    )
+    return list(without_secrets(invitations, "assessment__account"))

@@ -14,4 +14,6 @@ urlpatterns = [
     path("invitations/<int:pk>/reinvite/", views.reinvite_invitation, name="reinvite"),
     path("jobs/<int:pk>/invitations/cancel/", views.act_on_invitations, {"action": "cancel"}, name="cancel-many"),
     path("jobs/<int:pk>/invitations/remind/", views.act_on_invitations, {"action": "remind"}, name="remind-many"),
+    path("sends/<int:pk>/cancel/", views.act_on_bulk_send, {"action": "cancel"}, name="bulk-send-cancel"),
+    path("sends/<int:pk>/remind/", views.act_on_bulk_send, {"action": "remind"}, name="bulk-send-remind"),
 ]

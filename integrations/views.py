@@ -145,6 +145,21 @@ def act_on_invitations(request: HttpRequest, pk: int, action: str) -> HttpRespon
             messages.error(request, " ".join(error))
         return redirect(safe_next(request, default=job.get_absolute_url()))
     invitations = selectors.open_invitations(form.selected(), form.cleaned_data.get("assessment"))
+    _act(request, invitations, action)
+    return redirect(safe_next(request, default=job.get_absolute_url()))
+
+
+@require_POST
+@permission_required("integrations.change_invitation", raise_exception=True)
+def act_on_bulk_send(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Cancel or remind the invitations of one send that are still open."""
+    bulk = get_object_or_404(BulkSend, pk=pk)
+    _act(request, selectors.open_invitations_of_send(bulk), action)
+    return redirect("integrations:bulk-send", bulk.pk)
+
+
+def _act(request: HttpRequest, invitations: list[Invitation], action: str) -> None:
+    """Act on those the state and vendor allow; say how many, and why the others were left."""
     check, act, verb = {
         "cancel": (services.lifecycle.check_cancel, services.cancel, "Canceled"),
         "remind": (services.lifecycle.check_remind, services.remind, "Asked for a reminder for"),
@@ -161,7 +176,6 @@ def act_on_invitations(request: HttpRequest, pk: int, action: str) -> HttpRespon
         act(allowed, request.user)
         messages.success(request, f"{verb} {len(allowed)} invitation{'s' if len(allowed) != 1 else ''}.")
     elif not refused:
-        messages.warning(request, "None of the selected candidates has an open invitation.")
+        messages.warning(request, "There is no open invitation among them: nothing was changed.")
     for reason in dict.fromkeys(refused):
         messages.warning(request, reason)
-    return redirect(safe_next(request, default=job.get_absolute_url()))

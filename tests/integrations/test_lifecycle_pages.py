@@ -152,3 +152,22 @@ def test_api_actions_need_the_permission(reader_api, anonymous, invited):
     url = reverse("api:invitation-cancel", args=[invitation.pk])
     assert anonymous.post(url).status_code == 401
     assert reader_api.post(url).status_code == 403
+
+
+def test_the_send_page_cancels_what_is_still_open(recruiter_client, invited, run_tasks):
+    first, second, third = invited("hireflix", count=3)
+    services.record_state(third, S.COMPLETED, source=InvitationEvent.Source.POLL)
+    bulk = first.bulk_send
+    assert (
+        "Cancel the open ones"
+        in recruiter_client.get(reverse("integrations:bulk-send", args=[bulk.pk])).content.decode()
+    )
+    page = run_tasks(recruiter_client.post, reverse("integrations:bulk-send-cancel", args=[bulk.pk]), follow=True)
+    assert "Canceled 2 invitations." in page.content.decode()
+    assert [Invitation.objects.get(pk=i.pk).state for i in (first, second, third)] == [
+        S.CANCELED,
+        S.CANCELED,
+        S.COMPLETED,
+    ]
+    page = recruiter_client.post(reverse("integrations:bulk-send-remind", args=[bulk.pk]), follow=True)
+    assert "There is no open invitation among them: nothing was changed." in page.content.decode()

@@ -34,7 +34,7 @@ def send_invitations(self, invitation_ids: list[int]) -> None:
         return
     countdown = backoff(attempt, outcome.retry_after)
     if outcome.settled:
-        send_invitations.apply_async(args=[outcome.retry_ids], countdown=countdown)  # a fresh budget
+        send_invitations.apply_async(args=(outcome.retry_ids,), countdown=countdown)  # a fresh budget
         return
     raise self.retry(args=[outcome.retry_ids], countdown=countdown)
 

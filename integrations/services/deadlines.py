@@ -26,6 +26,8 @@ def enforce_deadlines() -> tuple[int, int]:
         .select_related("bulk_send", "application__candidate", "assessment__account")
     )
     for invitation in open_with_deadline:
+        if invitation.bulk_send is None or invitation.invited_at is None:
+            continue  # the query asks for both
         days = invitation.bulk_send.options["deadline_days"]
         deadline = invitation.invited_at + timedelta(days=days)
         if now >= deadline:

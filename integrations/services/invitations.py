@@ -134,7 +134,7 @@ def _set_state(invitation: Invitation, state: str, changed: list[str]) -> None:
     invitation.state = state
     invitation.state_changed_at = now
     changed.extend(["state", "state_changed_at"])
-    stamp = _TIMESTAMP_FOR.get(state)
+    stamp = _TIMESTAMP_FOR.get(InvitationState(state))
     if stamp and getattr(invitation, stamp) is None:
         setattr(invitation, stamp, now)
         changed.append(stamp)

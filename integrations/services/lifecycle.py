@@ -11,6 +11,7 @@ reminders) is named in the refusal or in the timeline, never pretended.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -170,8 +171,7 @@ def remind(invitations: Sequence[Invitation], by: AbstractBaseUser | None = None
             message=f"Reminder asked for by {_who(by)}.",
             occurred_at=timezone.now(),
         )
-        pk = invitation.pk
-        transaction.on_commit(lambda pk=pk: remind_at_vendor.delay(pk))
+        transaction.on_commit(partial(remind_at_vendor.delay, invitation.pk))
     return len(invitations)
 
 

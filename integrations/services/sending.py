@@ -15,6 +15,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -62,7 +63,11 @@ def request_invitations(
             include_closed=include_closed,
         )
         bulk = BulkSend.objects.create(
-            assessment=assessment, trigger=trigger, created_by=by, total=len(ids), options=options or {}
+            assessment=assessment,
+            trigger=trigger,
+            created_by=by,
+            total=len(ids),
+            options=options or {},
         )
         # At most one live round per application and assessment: the constraints skip what a send
         # running at the same moment created first.
@@ -96,7 +101,7 @@ def request_invitations(
         size = assessment.account.client_class.max_batch_size
         for start in range(0, len(new_ids), size):
             batch = new_ids[start : start + size]
-            transaction.on_commit(lambda batch=batch: send_invitations.delay(batch))
+            transaction.on_commit(partial(send_invitations.delay, batch))
     logger.info("bulk send %s: %s queued, %s skipped %s", bulk.pk, len(new_ids), bulk.skipped, reasons)
     return bulk
 

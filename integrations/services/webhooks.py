@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import datetime
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -41,7 +42,7 @@ def record_webhook_events(
             duplicates += 1
             continue
         accepted += 1
-        transaction.on_commit(lambda pk=row.pk: apply_webhook_event.delay(pk))
+        transaction.on_commit(partial(apply_webhook_event.delay, row.pk))
     return accepted, duplicates
 
 
@@ -55,7 +56,7 @@ def apply_webhook_event(event_pk: int) -> None:
             event.processing_error = "The event carries no invitation status."
         else:
             update = _status_update(event.update)
-            invitation = find_invitation(event.account, update)
+            invitation = find_invitation(event.account, update) if event.account else None
             if invitation is None:
                 event.processing_error = "No invitation matches this event."
             else:

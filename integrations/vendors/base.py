@@ -22,7 +22,7 @@ class VendorClient:
     # The credential fields an admin fills in, with their labels; all are secret.
     credential_fields: ClassVar[Mapping[str, str]]
     # Largest number of candidates one invite() call should be given.
-    max_batch_size: ClassVar[int] = 50
+    max_batch_size: int = 50  # a client may lower it from its options
 
     def __init__(self, config: types.VendorConfig, throttle: Callable[[], None] | None = None) -> None:
         self.config = config

@@ -229,7 +229,7 @@ class HireflixClient(VendorClient):
         duplicates: dict[int, Duplicate] = {}
         for n, request in enumerate(batch):
             alias = f"c{n}"
-            outcome = data.get(alias)
+            outcome: dict[str, Any] = data.get(alias) or {}
             if alias_errors.get(alias):
                 error = graphql_error(alias_errors[alias])
                 if isinstance(error, Duplicate):  # the legacy shape of "already invited"
@@ -237,7 +237,7 @@ class HireflixClient(VendorClient):
                 else:
                     results[n] = InviteResult(key=request.key, error=error)
                 continue
-            kind = (outcome or {}).get("__typename")
+            kind = outcome.get("__typename")
             if kind == "InterviewType":
                 results[n] = invite_result(request.key, outcome)
             elif kind == "InterviewAlreadyExistsInPositionError":
@@ -293,10 +293,10 @@ class HireflixClient(VendorClient):
         matchers = {position_id: _Matcher(group) for position_id, group in by_position.items()}
         failed: dict[str, VendorError] = {}
         for position_id, interview in self._scan(list(by_position), failed):
-            ref = matchers[position_id].match(interview)
-            if ref is None:
+            matched = matchers[position_id].match(interview)
+            if matched is None:
                 continue
-            update = self._polled(interview, position_id, ref)
+            update = self._polled(interview, position_id, matched)
             if update is not None:
                 yield update
         for position_id, error in failed.items():

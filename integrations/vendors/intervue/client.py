@@ -27,6 +27,7 @@ from .statuses import (
     assignment_row_details,
     compact,
     mock_state,
+    object_at,
 )
 
 logger = logging.getLogger("integrations.vendors")
@@ -232,6 +233,7 @@ class IntervueClient(VendorClient):
         data = self._interview(path, ref)
         if data is None:
             return None
+        state: str
         if external:
             status = _external_status(data)
             state = EXTERNAL_STATES[status]
@@ -290,7 +292,7 @@ class IntervueClient(VendorClient):
     def media(self, ref: types.InvitationRef) -> list[types.MediaItem]:
         if ref.assessment_kind == HOME_ASSIGNMENT and ref.remote_id:
             report = self._assignment_report(ref)
-            test = report.get("test") if isinstance(report.get("test"), dict) else {}
+            test = object_at(report, "test")
             if _url(report.get("playBackLink")):
                 return [
                     types.MediaItem(question=test.get("name") or "Home assignment", video_url=report["playBackLink"])
@@ -298,7 +300,7 @@ class IntervueClient(VendorClient):
             return []
         if ref.assessment_kind == HIRING_ROLE and ref.remote_id:
             playback = self._external_urls(ref).get("playback")
-            return [types.MediaItem(question="Interview playback", video_url=playback)] if _url(playback) else []
+            return [types.MediaItem(question="Interview playback", video_url=str(playback))] if _url(playback) else []
         return []
 
     def _assignment_report(self, ref: types.InvitationRef) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from ..errors import Permanent, Retryable, UnknownOutcome, VendorError
@@ -94,7 +95,7 @@ class BatchInviter:
                 except Permanent as exc:
                     results[i] = InviteResult(request.key, error=exc)
                     continue
-                units.append(_Unit([i], lambda i=i, slot=slot: self._request_mock(i, batch[i], slot)))
+                units.append(_Unit([i], partial(self._request_mock, i, batch[i], slot)))
                 continue
             if kind == HIRING_ROLE:
                 try:
@@ -112,7 +113,7 @@ class BatchInviter:
                 continue
             if group not in groups:
                 indexes = groups[group] = []
-                units.append(_Unit(indexes, lambda idx=indexes, send=send: send([(j, batch[j]) for j in idx])))
+                units.append(_Unit(indexes, partial(_send_group, send, indexes, batch)))
             groups[group].append(i)
         return units
 
@@ -151,7 +152,7 @@ class BatchInviter:
                 remote_id=str(interview_id),
                 vendor_status="requested",
                 state=EXTERNAL_STATES["requested"],
-                raw=row,
+                raw=dict(row or {}),
             )
             answered.append((index, result))
         return answered
@@ -215,7 +216,7 @@ class BatchInviter:
                 vendor_status="INVITATION_SENT",
                 state=ASSIGNMENT_STATES["INVITATION_SENT"],
                 duplicate=fresh is not None and invitation not in fresh,
-                raw={**row, "activeTestId": active_test_id},
+                raw={**(row or {}), "activeTestId": active_test_id},
             )
             answered.append((index, result))
         return answered
@@ -246,6 +247,10 @@ class BatchInviter:
     @staticmethod
     def _send_email(request: InviteRequest) -> bool:
         return bool(request.options.get("send_email", True))
+
+
+def _send_group(send: Callable[[Pending], Answered], indexes: list[int], batch: list[InviteRequest]) -> Answered:
+    return send([(j, batch[j]) for j in indexes])
 
 
 # --- helpers ------------------------------------------------------------------------------------------

@@ -109,6 +109,12 @@ def iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def object_at(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    """``data[key]`` when it is a JSON object, else an empty one."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def compact(values: Mapping[str, Any]) -> dict[str, Any]:
     """Drop the keys the vendor left null (or "NA"), so details only say what is known."""
     return {k: v for k, v in values.items() if v is not None and v != "NA"}
@@ -116,7 +122,7 @@ def compact(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def assignment_row_details(row: Mapping[str, Any]) -> dict[str, Any]:
     """Scores and ids from one GET /assignments/results row."""
-    test = row.get("test") if isinstance(row.get("test"), dict) else {}
+    test = object_at(row, "test")
     return compact(
         {
             "percentage_scored": row.get("percentageScored"),
@@ -150,7 +156,7 @@ def _number(value: Any) -> float | None:
 
 def external_report_details(data: Mapping[str, Any]) -> dict[str, Any]:
     """Verdict, feedback and ratings of a completed external interview (reportData)."""
-    verdict = data.get("verdict") if isinstance(data.get("verdict"), dict) else {}
+    verdict = object_at(data, "verdict")
     # The example says ``feedbacks``, the table ``feedback``.
     raw_feedback = data.get("feedbacks", data.get("feedback")) or []
     feedback = [
@@ -166,7 +172,7 @@ def external_report_details(data: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(item, dict)
     ]
     ratings = [r for r in (_number(item.get("rating")) for item in feedback) if r is not None]
-    urls = data.get("urls") if isinstance(data.get("urls"), dict) else {}
+    urls = object_at(data, "urls")
     return compact(
         {
             "verdict": verdict.get("text"),

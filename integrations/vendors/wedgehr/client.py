@@ -84,7 +84,7 @@ class WedgeHRClient(VendorClient):
         auth = [o for o in outcomes if isinstance(o, Permanent) and o.status_code in (401, 403)]
         if auth:
             raise auth[0]
-        stopped_by = next((o for o in outcomes if isinstance(o, Exception) and _slow_down(o)), None)
+        stopped_by = next((o for o in outcomes if isinstance(o, VendorError) and _slow_down(o)), None)
         results = []
         for request, outcome in zip(batch, outcomes, strict=True):
             if isinstance(outcome, InviteResult):
@@ -151,11 +151,11 @@ class WedgeHRClient(VendorClient):
             by_invite_id = {ref.remote_id: ref for ref in wanted.values() if ref.remote_id}
             params = {"filter[interviewId]": interview_id}
             for invite in self._pages("/invites", params, empty_on_404=True):
-                ref = wanted.get(str(invite.get("uniqueId") or "")) or by_invite_id.get(str(invite.get("id")))
-                if ref is None or ref.key not in wanted:
+                found = wanted.get(str(invite.get("uniqueId") or "")) or by_invite_id.get(str(invite.get("id")))
+                if found is None or found.key not in wanted:
                     continue
-                del wanted[ref.key]
-                update = status_update(ref, invite)
+                del wanted[found.key]
+                update = status_update(found, invite)
                 if update is not None:
                     yield update
                 if not wanted:  # every invitation of this interview found: no need for more pages
@@ -271,7 +271,7 @@ def _error_message(response: requests.Response) -> str:
     body = json_body(response)
     if not isinstance(body, dict):
         return f"WedgeHR answered HTTP {response.status_code}"
-    message = body.get("message") if isinstance(body.get("message"), str) else f"HTTP {response.status_code}"
+    message = str(body["message"]) if isinstance(body.get("message"), str) else f"HTTP {response.status_code}"
     errors = body.get("errors")
     if not isinstance(errors, dict):
         return message

@@ -44,7 +44,9 @@ def move_to_stage(
         StageChange(application_id=pk, from_stage_id=from_id, to_stage=stage, changed_by=by, changed_at=now)
         for pk, from_id in moving
     )
-    applications_moved.send(sender=Stage, stage=stage, application_ids=[pk for pk, _ in moving], by=by)
+    applications_moved.send(
+        sender=Stage, stage=stage, application_ids=[pk for pk, _ in moving], by=by, from_stages=dict(moving)
+    )
     return changes
 
 
@@ -63,5 +65,7 @@ def apply_to_job(
     now = timezone.now()
     application = Application.objects.create(candidate=candidate, job=job, stage=stage, stage_entered_at=now)
     StageChange.objects.create(application=application, to_stage=stage, changed_by=by, changed_at=now)
-    applications_moved.send(sender=Stage, stage=stage, application_ids=[application.pk], by=by)
+    applications_moved.send(
+        sender=Stage, stage=stage, application_ids=[application.pk], by=by, from_stages={application.pk: None}
+    )
     return application

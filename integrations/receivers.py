@@ -24,7 +24,7 @@ def on_stage_move(
             "assessment__account",
         )
     )
-    cancel_on_leaving(stage, mappings, application_ids, by)
+    cancel_on_leaving(stage, mappings, application_ids, by, kwargs.get("from_stages") or {})
     invite_on_stage_entry(stage, mappings, application_ids, by)
 
 
@@ -52,17 +52,41 @@ def invite_on_stage_entry(
 
 
 def cancel_on_leaving(
-    stage: Stage, mappings: list[StageAssessment], application_ids: list[int], by: AbstractBaseUser | None = None
+    stage: Stage,
+    mappings: list[StageAssessment],
+    application_ids: list[int],
+    by: AbstractBaseUser | None = None,
+    from_stages: dict[int, int | None] | None = None,
 ) -> None:
-    """Rejected, hired, or moved back before a mapped stage: that stage's open invitations are canceled."""
+    """Rejected, hired, or moved back from a mapped stage (or beyond) to before it: its open invitations are canceled.
+
+    A move forward that stays before the mapped stage keeps an invitation sent ahead of time.
+    """
     closing = stage.kind in CLOSED_STAGE_KINDS
-    assessments = [m.assessment_id for m in mappings if m.cancel_on_exit and (closing or stage.order < m.stage.order)]
-    if not assessments:
+    relevant = [m for m in mappings if m.cancel_on_exit and (closing or stage.order < m.stage.order)]
+    if not relevant:
         return
-    live = list(
-        Invitation.objects.filter(
-            application_id__in=application_ids, assessment_id__in=assessments, state__in=LIVE_STATES
+    orders = {m.stage_id: m.stage.order for m in mappings}
+    if not closing:  # the stages they came from, to tell a move back from a move forward
+        unknown = {s for s in (from_stages or {}).values() if s is not None and s not in orders}
+        orders |= dict(Stage.objects.filter(pk__in=unknown).values_list("pk", "order")) if unknown else {}
+    pairs = set()
+    for mapping in relevant:
+        for application_id in application_ids:
+            came_from = (from_stages or {}).get(application_id)
+            moved_back = came_from is not None and orders.get(came_from, -1) >= mapping.stage.order
+            if closing or moved_back:
+                pairs.add((application_id, mapping.assessment_id))
+    if not pairs:
+        return
+    live = [
+        invitation
+        for invitation in Invitation.objects.filter(
+            application_id__in={a for a, _ in pairs},
+            assessment_id__in={m for _, m in pairs},
+            state__in=LIVE_STATES,
         ).select_related("assessment__account", "application__candidate")
-    )
+        if (invitation.application_id, invitation.assessment_id) in pairs
+    ]
     if live:
         cancel(live, by, reason=f"moved to {stage.name}" if closing else f"moved back to {stage.name}")

@@ -274,3 +274,12 @@ def test_the_deadline_reminder_uses_the_same_service(invited, run_tasks, control
 
 def control_invites(sandbox, vendor, assessment_id):
     return dict(sandbox.app.hub.vendors[vendor].invites[str(assessment_id)])
+
+
+def test_a_move_forward_that_stays_before_the_mapped_stage_keeps_an_invitation_sent_ahead(invited, run_tasks):
+    invitation = invited("wedgehr")  # sent by hand while the candidate is still in the first stage
+    mapping = StageAssessment.objects.get(assessment=invitation.assessment)
+    between = mapping.stage.job.stages.filter(order__gt=1, order__lt=mapping.stage.order).order_by("order").first()
+    assert between is not None
+    run_tasks(move_to_stage, [invitation.application], between)
+    assert reload(invitation).state != S.CANCELED

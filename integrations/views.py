@@ -43,8 +43,8 @@ def _hint(bulk: BulkSend) -> str:
     """What to tick to include those left out, where ticking would."""
     ticks = {
         "ended": "“include those whose invitation expired or was canceled”",
-        "completed": "“include those who completed it”",
-        "closed_stage": "“include rejected and hired candidates”",
+        "completed": "“include those who completed it (a retake)”",
+        "closed_stage": "“include rejected and hired”",
     }
     wanted = [label for reason, label in ticks.items() if bulk.skipped_reasons.get(reason)]
     return f" To send to them too, tick {' and '.join(wanted)}." if wanted else ""
@@ -53,7 +53,15 @@ def _hint(bulk: BulkSend) -> str:
 @permission_required("integrations.view_invitation", raise_exception=True)
 def bulk_send(request: HttpRequest, pk: int) -> HttpResponse:
     bulk = get_object_or_404(BulkSend.objects.select_related("assessment__account", "created_by"), pk=pk)
-    context = {"bulk": bulk, "progress": selectors.bulk_send_progress(bulk)}
+    progress = selectors.bulk_send_progress(bulk)
+    still_open = sum(progress["counts"][state] for state in ("queued", "sending", "invited", "started"))
+    reminds = not bulk.assessment.account.client_class.reminder_refusal(bulk.assessment.kind)
+    context = {
+        "bulk": bulk,
+        "progress": progress,
+        "can_cancel": still_open > 0,
+        "can_remind": reminds and still_open > 0,
+    }
     template = "integrations/_bulk_progress.html" if request.htmx else "integrations/bulk_send.html"
     return render(request, template, context)
 
@@ -101,7 +109,7 @@ def cancel_invitation(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(
-            request, f"Canceled {invitation.application.candidate.full_name}'s {invitation.assessment.name}."
+            request, f"Canceled {invitation.application.candidate.full_name}'s {invitation.assessment.name} invitation."
         )
     return _back(request, invitation)
 

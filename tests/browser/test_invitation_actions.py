@@ -66,7 +66,7 @@ def test_cancel_then_invite_again_from_the_candidate_page(page: Page, live_serve
 
     page.once("dialog", lambda dialog: dialog.accept())
     card.get_by_role("button", name="Cancel invitation").click()
-    expect(page.get_by_role("status")).to_have_text(f"Canceled Noor Haddad's {invited.assessment.name}.")
+    expect(page.get_by_role("status")).to_have_text(f"Canceled Noor Haddad's {invited.assessment.name} invitation.")
     expect(card.locator(".badge")).to_have_text("Canceled")
     assert sandbox.app.hub.vendors["hireflix"].account.interviews[invited.remote_id].deleted_at is not None
 

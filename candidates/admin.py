@@ -37,7 +37,7 @@ class StageChangeInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["changed_at", "from_stage", "to_stage", "changed_by"]
-    readonly_fields = fields
+    readonly_fields = ["changed_at", "from_stage", "to_stage", "changed_by"]
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

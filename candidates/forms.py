@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -19,10 +19,11 @@ class ApplicationSelectionForm(forms.Form):
     def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.job = job
-        self.fields["applications"].queryset = Application.objects.filter(job=job)
+        cast(forms.ModelMultipleChoiceField, self.fields["applications"]).queryset = Application.objects.filter(job=job)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
         if not cleaned.get("all_matching") and not cleaned.get("applications"):
             raise forms.ValidationError("Select at least one candidate.")
         return cleaned
@@ -44,5 +45,6 @@ class MoveApplicationsForm(ApplicationSelectionForm):
 
     def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:
         super().__init__(*args, job=job, **kwargs)
-        self.fields["stage"].queryset = job.stages.order_by("order")
-        self.fields["stage"].label_from_instance = lambda stage: stage.name
+        stage_field = cast(forms.ModelChoiceField, self.fields["stage"])
+        stage_field.queryset = job.stages.order_by("order")
+        stage_field.label_from_instance = lambda stage: stage.name  # type: ignore[assignment]  # Django's own hook

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,9 +14,7 @@ from .signals import applications_moved
 
 
 @transaction.atomic
-def move_to_stage(
-    applications: Iterable[Application | int], stage: Stage, by: AbstractBaseUser | None = None
-) -> list[StageChange]:
+def move_to_stage(applications: Iterable[Application | int], stage: Stage, by: User | None = None) -> list[StageChange]:
     """Move one or many applications into ``stage``, recording who did it.
 
     Runs a fixed number of queries whatever the count. Applications already in
@@ -51,9 +49,7 @@ def move_to_stage(
 
 
 @transaction.atomic
-def apply_to_job(
-    candidate: Candidate, job: Job, stage: Stage | None = None, by: AbstractBaseUser | None = None
-) -> Application:
+def apply_to_job(candidate: Candidate, job: Job, stage: Stage | None = None, by: User | None = None) -> Application:
     """Add a candidate to a job, in its first stage unless told otherwise."""
     stage = stage or job.stages.order_by("order").first()
     if stage is None:

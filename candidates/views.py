@@ -1,11 +1,15 @@
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
 
 from . import selectors, services
 from .filters import ApplicationFilter
@@ -15,13 +19,17 @@ from .models import Candidate, Job
 PAGE_SIZE = 50
 
 
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails  # set by django_htmx's middleware
+
+
 @permission_required("candidates.view_application", raise_exception=True)
 def job_list(request: HttpRequest) -> HttpResponse:
     return render(request, "candidates/job_list.html", {"jobs": selectors.jobs_with_stage_counts()})
 
 
 @permission_required("candidates.view_application", raise_exception=True)
-def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def job_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=pk)
     applications = ApplicationFilter(request.GET or None, job=job)
     page = Paginator(applications.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -46,7 +54,8 @@ def move_applications(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         stage = form.cleaned_data["stage"]
         try:
-            moved = services.move_to_stage(form.selected(), stage, by=request.user)
+            # permission_required refuses anonymous users, who hold no permissions.
+            moved = services.move_to_stage(form.selected(), stage, by=cast(User, request.user))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -54,7 +63,7 @@ def move_applications(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Moved {len(moved)} {noun} to {stage.name}.")
     else:
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(map(str, error)))
     return redirect(safe_next(request, default=job.get_absolute_url()))
 
 

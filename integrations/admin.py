@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -28,8 +29,13 @@ from .selectors import mappable_assessments
 from .vendors.errors import VendorError
 from .vendors.types import ConnectionCheck
 
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin  # the mixin is only ever mixed into ModelAdmins
+else:
+    _AdminBase = object
 
-class IntegrationAdminMixin:
+
+class IntegrationAdminMixin(_AdminBase):
     """Vendor configuration is for integration admins only, whatever the model permissions say."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -63,11 +69,13 @@ class VendorAccountAdmin(IntegrationAdminMixin, admin.ModelAdmin):
     actions = ["test_connection", "sync_catalog"]
     readonly_fields = ["vendor", "api_base_url", "webhook_address", "connection", "last_checked_at", "last_synced_at"]
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> type:
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         form = VendorAccountForm if obj else VendorAccountAddForm
         # The key fields are added per vendor in the form's __init__; only model fields go to the factory.
         kwargs.update(form=form, fields=form.Meta.fields)
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_fieldsets(self, request: HttpRequest, obj: VendorAccount | None = None) -> list:
         if obj is None:
@@ -96,7 +104,7 @@ class VendorAccountAdmin(IntegrationAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Assessments")
     def assessment_count(self, obj: VendorAccount) -> int:
-        return obj.n_assessments
+        return obj.n_assessments  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.display(description="API base URL in use")
     def api_base_url(self, obj: VendorAccount) -> str:
@@ -178,7 +186,7 @@ class StageAssessmentAdmin(IntegrationAdminMixin, admin.ModelAdmin):
     search_fields = ["stage__job__title", "stage__name", "assessment__name"]
 
     @admin.display(description="Job")
-    def job(self, obj: StageAssessment) -> HttpResponse:
+    def job(self, obj: StageAssessment) -> str:
         url = reverse("admin:integrations_stageassessment_job", args=[obj.stage.job_id])
         return format_html('<a href="{}">{}</a>', url, obj.stage.job.title)
 
@@ -233,7 +241,7 @@ class InvitationEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = ["occurred_at", "source", "from_state", "to_state", "vendor_status", "message"]
-    readonly_fields = fields
+    readonly_fields = ["occurred_at", "source", "from_state", "to_state", "vendor_status", "message"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from django import forms
 
@@ -12,7 +12,15 @@ from candidates.models import Job, Stage
 from .models import Assessment, MergeLink, MergeStageMapping, StageAssessment, VendorAccount
 from .selectors import invite_options, mappable_assessments
 
-INCLUDES = ("include_ended", "include_completed", "include_closed")
+
+class Includes(TypedDict):
+    """Who a send takes in beyond the default (the keywords of ``services.request_invitations``)."""
+
+    include_ended: bool
+    include_completed: bool
+    include_closed: bool
+
+
 KEEP = "Saved. Leave empty to keep it; type a new value to replace it."
 MISSING = "Not set yet."
 
@@ -65,6 +73,7 @@ class VendorAccountForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean returns cleaned_data
         merged = dict(self.instance.credentials or {})
         for name in self.credential_names:
             if cleaned.get(f"credential_{name}"):
@@ -107,7 +116,7 @@ class StageMappingForm(forms.ModelForm):
     def __init__(self, *args: Any, stage: Stage, assessments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.stage = stage
-        self.fields["assessment"].queryset = assessments
+        cast(forms.ModelChoiceField, self.fields["assessment"]).queryset = assessments
 
 
 class SendAssessmentForm(ApplicationSelectionForm):
@@ -118,12 +127,16 @@ class SendAssessmentForm(ApplicationSelectionForm):
     include_completed = forms.BooleanField(required=False, label="include those who completed it (a retake)")
     include_closed = forms.BooleanField(required=False, label="include rejected and hired candidates")
 
-    def includes(self) -> dict[str, bool]:
-        return {name: bool(self.cleaned_data.get(name)) for name in INCLUDES}
+    def includes(self) -> Includes:
+        return Includes(
+            include_ended=bool(self.cleaned_data.get("include_ended")),
+            include_completed=bool(self.cleaned_data.get("include_completed")),
+            include_closed=bool(self.cleaned_data.get("include_closed")),
+        )
 
     def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:
         super().__init__(*args, job=job, **kwargs)
-        self.fields["assessment"].queryset = mappable_assessments()
+        cast(forms.ModelChoiceField, self.fields["assessment"]).queryset = mappable_assessments()
 
     def invite_options(self) -> dict[str, Any]:
         return invite_options(self.job.pk, self.cleaned_data["assessment"])
@@ -153,6 +166,7 @@ class MergeLinkForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean returns cleaned_data
         missing = [
             label
             for name, saved, label in (
@@ -195,18 +209,22 @@ class MergeStageMappingForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stage"].queryset = Stage.objects.select_related("job").order_by("job__title", "order")
+        stage_field = cast(forms.ModelChoiceField, self.fields["stage"])
+        stage_field.queryset = Stage.objects.select_related("job").order_by("job__title", "order")
         current = self.instance.remote_stage_id
         if self.remote_stages is not None and current and current not in self.remote_stages:
-            field = self.fields["remote_stage_id"]
+            field = cast(forms.ChoiceField, self.fields["remote_stage_id"])  # for_remote_stages made it a choice
             gone = f"{self.instance.remote_stage_name or current} (no longer in the ATS)"
-            field.choices = [*field.choices, (current, gone)]
+            listed = cast("list[tuple[str, str]]", field.choices)  # the list for_remote_stages gave, normalized
+            field.choices = [*listed, (current, gone)]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean returns cleaned_data
         if self.remote_stages is not None:
             chosen = cleaned.get("remote_stage_id")
-            cleaned["remote_stage_name"] = self.remote_stages.get(chosen) or self.instance.remote_stage_name
+            name = self.remote_stages.get(chosen) if chosen is not None else None
+            cleaned["remote_stage_name"] = name or self.instance.remote_stage_name
         return cleaned
 
 
@@ -219,4 +237,4 @@ class InvitationSelectionForm(ApplicationSelectionForm):
 
     def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:
         super().__init__(*args, job=job, **kwargs)
-        self.fields["assessment"].queryset = Assessment.objects.select_related("account")
+        cast(forms.ModelChoiceField, self.fields["assessment"]).queryset = Assessment.objects.select_related("account")

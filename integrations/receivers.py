@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from candidates.models import Stage
 
@@ -14,9 +14,7 @@ from .services import cancel, request_invitations
 from .services.planning import CLOSED_STAGE_KINDS, LIVE_STATES
 
 
-def on_stage_move(
-    sender: Any, stage: Stage, application_ids: list[int], by: AbstractBaseUser | None = None, **kwargs: Any
-) -> None:
+def on_stage_move(sender: Any, stage: Stage, application_ids: list[int], by: User | None = None, **kwargs: Any) -> None:
     # The job's mappings, read once for both sides of the move.
     mappings = list(
         without_secrets(
@@ -29,7 +27,7 @@ def on_stage_move(
 
 
 def invite_on_stage_entry(
-    stage: Stage, mappings: list[StageAssessment], application_ids: list[int], by: AbstractBaseUser | None = None
+    stage: Stage, mappings: list[StageAssessment], application_ids: list[int], by: User | None = None
 ) -> None:
     mapping = next(
         (
@@ -55,7 +53,7 @@ def cancel_on_leaving(
     stage: Stage,
     mappings: list[StageAssessment],
     application_ids: list[int],
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     from_stages: dict[int, int | None] | None = None,
 ) -> None:
     """Rejected, hired, or moved back from a mapped stage (or beyond) to before it: its open invitations are canceled.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.db.models import Count, Prefetch, QuerySet
 
@@ -48,7 +48,20 @@ def mappable_assessments() -> QuerySet[Assessment]:
     )
 
 
-def bulk_send_progress(bulk: BulkSend) -> dict[str, object]:
+class BulkSendProgress(TypedDict):
+    counts: dict[str, int]
+    nonzero: list[tuple[str, int]]
+    queued: int
+    sent: int
+    failed: int
+    skipped: int
+    skipped_reasons: dict[str, int]
+    skipped_text: str
+    done: bool
+    failures: QuerySet[Invitation]
+
+
+def bulk_send_progress(bulk: BulkSend) -> BulkSendProgress:
     """Counts per state of a send's invitations, and the failures with the vendor's words."""
     counts = {state: 0 for state in InvitationState.values}
     for row in bulk.invitations.values("state").annotate(n=Count("pk")):

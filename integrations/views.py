@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from candidates.models import Job
-from candidates.views import safe_next
+from candidates.views import HtmxHttpRequest, safe_next
 
 from . import selectors, services
 from .forms import InvitationSelectionForm, SendAssessmentForm
 from .models import BulkSend, Invitation
+
+
+def _by(request: HttpRequest) -> User:
+    """Who acts: every page here is behind permission_required, which anonymous users never pass."""
+    return cast(User, request.user)
 
 
 @require_POST
@@ -23,11 +32,11 @@ def send_assessment(request: HttpRequest, pk: int) -> HttpResponse:
     form = SendAssessmentForm(request.POST, job=job)
     if not form.is_valid():
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(map(str, error)))
         return redirect(safe_next(request, default=job.get_absolute_url()))
     assessment = form.cleaned_data["assessment"]
     bulk = services.request_invitations(
-        form.selected(), assessment, request.user, options=form.invite_options(), **form.includes()
+        form.selected(), assessment, _by(request), options=form.invite_options(), **form.includes()
     )
     queued = bulk.total - bulk.skipped
     sending = f"Sending {assessment.name} to {queued} candidate{'s' if queued != 1 else ''}."
@@ -51,7 +60,7 @@ def _hint(bulk: BulkSend) -> str:
 
 
 @permission_required("integrations.view_invitation", raise_exception=True)
-def bulk_send(request: HttpRequest, pk: int) -> HttpResponse:
+def bulk_send(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     bulk = get_object_or_404(BulkSend.objects.select_related("assessment__account", "created_by"), pk=pk)
     progress = selectors.bulk_send_progress(bulk)
     still_open = sum(progress["counts"][state] for state in ("queued", "sending", "invited", "started"))
@@ -81,7 +90,7 @@ def invitation_results(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("integrations.add_invitation", raise_exception=True)
 def send_again(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation.objects.select_related("application__candidate", "assessment"), pk=pk)
-    if services.send_again(invitation, request.user):
+    if services.send_again(invitation, _by(request)):
         messages.success(request, f"Sending {invitation.assessment.name} again.")
     else:
         messages.error(request, "Only a failed invitation can be sent again.")
@@ -104,7 +113,7 @@ def _back(request: HttpRequest, invitation: Invitation) -> HttpResponse:
 def cancel_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _invitation(pk)
     try:
-        services.cancel([invitation], request.user)
+        services.cancel([invitation], _by(request))
     except services.ActionRefused as exc:
         messages.error(request, str(exc))
     else:
@@ -119,7 +128,7 @@ def cancel_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 def remind_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _invitation(pk)
     try:
-        services.remind([invitation], request.user)
+        services.remind([invitation], _by(request))
     except services.ActionRefused as exc:
         messages.error(request, str(exc))
     else:
@@ -133,7 +142,7 @@ def remind_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 def reinvite_invitation(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _invitation(pk)
     try:
-        new = services.reinvite(invitation, request.user)
+        new = services.reinvite(invitation, _by(request))
     except services.ActionRefused as exc:
         messages.error(request, str(exc))
     else:
@@ -150,7 +159,7 @@ def act_on_invitations(request: HttpRequest, pk: int, action: str) -> HttpRespon
     form = InvitationSelectionForm(request.POST, job=job)
     if not form.is_valid():
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(map(str, error)))
         return redirect(safe_next(request, default=job.get_absolute_url()))
     invitations = selectors.open_invitations(form.selected(), form.cleaned_data.get("assessment"))
     _act(request, invitations, action)
@@ -168,11 +177,13 @@ def act_on_bulk_send(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 def _act(request: HttpRequest, invitations: list[Invitation], action: str) -> None:
     """Act on those the state and vendor allow; say how many, and why the others were left."""
-    check, act, verb = {
+    actions: dict[str, tuple[Callable[[Invitation], None], Callable[[list[Invitation], User], int], str]] = {
         "cancel": (services.lifecycle.check_cancel, services.cancel, "Canceled"),
         "remind": (services.lifecycle.check_remind, services.remind, "Asked for a reminder for"),
-    }[action]
-    allowed, refused = [], []
+    }
+    check, act, verb = actions[action]
+    allowed: list[Invitation] = []
+    refused: list[str] = []
     for invitation in invitations:
         try:
             check(invitation)
@@ -181,7 +192,7 @@ def _act(request: HttpRequest, invitations: list[Invitation], action: str) -> No
         else:
             allowed.append(invitation)
     if allowed:
-        act(allowed, request.user)
+        act(allowed, _by(request))
         messages.success(request, f"{verb} {len(allowed)} invitation{'s' if len(allowed) != 1 else ''}.")
     elif not refused:
         messages.warning(request, "There is no open invitation among them: nothing was changed.")

@@ -32,9 +32,10 @@ class RolePermissions(DjangoModelPermissions):
             return super().has_permission(request, view)
         if not request.user or not request.user.is_authenticated:
             return False
-        perms = required.get(request.method)
-        if perms is None and request.method in ("HEAD", "OPTIONS"):
+        method = request.method or ""  # always set on a real request
+        perms = required.get(method)
+        if perms is None and method in ("HEAD", "OPTIONS"):
             perms = required.get("GET")
         if perms is None:
-            raise exceptions.MethodNotAllowed(request.method)
+            raise exceptions.MethodNotAllowed(method)
         return request.user.has_perms(perms)

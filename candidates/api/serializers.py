@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from rest_framework import serializers
 
 from integrations.api.serializers import ApplicationInvitationSerializer, InvitationSummarySerializer
@@ -60,7 +61,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 class StageChangeSerializer(serializers.ModelSerializer):
     from_stage = StageRefSerializer(read_only=True, allow_null=True, help_text="Null when the candidate applied.")
     to_stage = StageRefSerializer(read_only=True)
-    changed_by = serializers.SlugRelatedField(
+    changed_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
         slug_field="username", read_only=True, allow_null=True, help_text="Null when nobody moved it by hand."
     )
 

@@ -3,14 +3,14 @@
 No browsable docs page: drf-spectacular's Swagger UI and Redoc load from a CDN.
 """
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
 
 app_name = "api"
 
-v1 = [
+v1: list[URLPattern | URLResolver] = [
     path("", include("candidates.api.urls")),
     path("assessments/", views.AssessmentList.as_view(), name="assessment-list"),
     path("bulk-sends/", views.BulkSendCreate.as_view(), name="bulk-send-create"),

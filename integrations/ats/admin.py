@@ -15,6 +15,8 @@ from ..vendors.errors import VendorError
 from .links import check_link, position_of, remote_stage_choices
 from .pull import pull
 
+# Where _remote_stage_choices keeps the ATS's stages for the rest of the request.
+_CHOICES_CACHE = "_merge_stage_choices"
 ADMIN_PULL_MAX_PAGES = 10  # "Pull now" answers within a request; the scheduled pull goes on from where it stops
 
 
@@ -37,13 +39,15 @@ def _remote_stage_choices(request: HttpRequest, link: MergeLink | None) -> list[
     """The ATS's stages to pick from, or None (typed ids) when the link cannot list them yet."""
     if link is None or not (link.api_key and link.account_token):
         return None
-    if not hasattr(request, "_merge_stage_choices"):
+    if not hasattr(request, _CHOICES_CACHE):
+        choices: list[tuple[str, str]] | None
         try:
-            request._merge_stage_choices = remote_stage_choices(link)
+            choices = remote_stage_choices(link)
         except VendorError as exc:
             messages.warning(request, f"Could not list the ATS's stages ({exc}); enter their ids and names.")
-            request._merge_stage_choices = None
-    return request._merge_stage_choices
+            choices = None
+        setattr(request, _CHOICES_CACHE, choices)
+    return getattr(request, _CHOICES_CACHE)
 
 
 @admin.register(MergeLink)
@@ -86,7 +90,7 @@ class MergeLinkAdmin(IntegrationAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Stage mappings")
     def mapping_count(self, obj: MergeLink) -> int:
-        return obj.n_mappings
+        return obj.n_mappings  # type: ignore[attr-defined]  # annotated by get_queryset
 
     @admin.action(description="Test connection", permissions=["change"])
     def test_connection(self, request: HttpRequest, queryset) -> None:

@@ -245,7 +245,10 @@ MODELS: dict[str, type[MergeObject]] = {
 _DATETIME_FIELDS = frozenset(
     f.name for cls in MODELS.values() for f in dataclasses.fields(cls) if str(f.type).startswith("datetime")
 )
-_NESTED = {"email_addresses": EmailAddress, "phone_numbers": PhoneNumber}
+_NESTED: dict[str, type[EmailAddress] | type[PhoneNumber]] = {
+    "email_addresses": EmailAddress,
+    "phone_numbers": PhoneNumber,
+}
 
 M = TypeVar("M", bound=MergeObject)
 

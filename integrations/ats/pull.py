@@ -147,7 +147,8 @@ def _known_applications(link: MergeLink, remote_ids: set[str]) -> dict[str, Appl
     )
     known: dict[str, Application] = {}
     for row in rows:
-        known.setdefault(row.remote_application_id, row.application)
+        if row.application is not None:  # always: the query keeps linked rows only
+            known.setdefault(row.remote_application_id, row.application)
     return known
 
 

@@ -27,7 +27,7 @@ from .links import client_for
 logger = logging.getLogger(__name__)
 
 # Which ATS interview an invitation state is pushed as; both invited and started count as scheduled.
-PUSH_STATUS = {
+PUSH_STATUS: dict[str, str] = {
     InvitationState.INVITED: "SCHEDULED",
     InvitationState.STARTED: "SCHEDULED",
     InvitationState.COMPLETED: "COMPLETE",
@@ -135,7 +135,7 @@ def record_push_failure(invitation_pk: int, message: str) -> None:
         Invitation.objects.select_related("application__candidate", "assessment").filter(pk=invitation_pk).first()
     )
     source = _source_interview(invitation) if invitation else None
-    if source is not None:
+    if invitation is not None and source is not None:  # a source implies an invitation
         _record_push_failure(source.link, invitation, f"gave up: {message}")
 
 

@@ -39,8 +39,8 @@ class SandboxClock:
         """A monotonic reading that includes the offset, for durations and deadlines."""
         return _time.monotonic() + self._offset
 
-    def advance(self, seconds: float) -> None:
-        """Move the clock ``seconds`` forwards (a positive, finite number)."""
+    def advance(self, seconds: object) -> None:
+        """Move the clock ``seconds`` forwards (a positive, finite number; anything else is a ValueError)."""
         seconds = _positive(seconds)
         with self._lock:
             self._offset += seconds

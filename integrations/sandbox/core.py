@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import hashlib
 import heapq
 import hmac
@@ -350,7 +351,7 @@ class Sandbox:
                 headers.update(vendor.sign_webhook(body, target.secret))
             delivery = Delivery(vendor.name, event, target.url, body, headers)
             self.deliveries.append(delivery)
-            self.scheduler.call_later(0, lambda d=delivery: self._attempt(d))
+            self.scheduler.call_later(0, functools.partial(self._attempt, delivery))
 
     def _attempt(self, delivery: Delivery) -> None:
         delivery.attempts += 1

@@ -31,7 +31,7 @@ LEVER_TOKEN = "merge-sandbox-lever-account-token"  # noqa: S105 (fixed sandbox c
 SEED_NAMESPACE = uuid.UUID("6f1d7c3e-1b0a-4b8e-9f1e-3d0c2a7b5e41")
 SEED_BASE = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
 NORMALIZED_STATUSES = ("SCHEDULED", "AWAITING_FEEDBACK", "COMPLETE")
-FIELD_MAPPINGS = {"organization_defined_targets": {}, "linked_account_defined_targets": {}}
+FIELD_MAPPINGS: dict[str, dict[str, Any]] = {"organization_defined_targets": {}, "linked_account_defined_targets": {}}
 TRUE, FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 
 
@@ -423,8 +423,10 @@ class MergeSim(VendorSim):
         if stage["job"] != application["job"]:
             raise ValueError("job_interview_stage_id belongs to another job than the application")
         start_at = _parse_datetime(body["start_at"]) if body.get("start_at") else self._now() + timedelta(days=2)
+        if start_at is None:
+            raise ValueError("start_at and end_at must be ISO 8601 date-times")
         end_at = _parse_datetime(body["end_at"]) if body.get("end_at") else start_at + timedelta(hours=1)
-        if start_at is None or end_at is None:
+        if end_at is None:
             raise ValueError("start_at and end_at must be ISO 8601 date-times")
         users = list(account.store["users"])
         record = self._add_interview(

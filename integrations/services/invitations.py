@@ -19,7 +19,7 @@ from ..signals import invitation_moved
 from ..states import InvitationState, can_move
 from ..vendors.types import StatusUpdate
 
-_TIMESTAMP_FOR = {
+_TIMESTAMP_FOR: dict[str, str] = {
     InvitationState.INVITED: "invited_at",
     InvitationState.STARTED: "started_at",
     InvitationState.COMPLETED: "completed_at",
@@ -134,7 +134,7 @@ def _set_state(invitation: Invitation, state: str, changed: list[str]) -> None:
     invitation.state = state
     invitation.state_changed_at = now
     changed.extend(["state", "state_changed_at"])
-    stamp = _TIMESTAMP_FOR.get(InvitationState(state))
+    stamp = _TIMESTAMP_FOR.get(state)
     if stamp and getattr(invitation, stamp) is None:
         setattr(invitation, stamp, now)
         changed.append(stamp)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -32,14 +32,14 @@ class ActionRefused(Exception):
     """The state or the vendor does not allow this action; ``str()`` says why, for a person."""
 
 
-def _who(by: AbstractBaseUser | None) -> str:
+def _who(by: User | None) -> str:
     if by is None:
         return "the system"
     full_name = getattr(by, "get_full_name", lambda: "")()
     return full_name or getattr(by, "username", "") or "a user"
 
 
-def _source(by: AbstractBaseUser | None) -> str:
+def _source(by: User | None) -> str:
     return Source.USER if by is not None else Source.SYSTEM
 
 
@@ -84,13 +84,13 @@ def check_cancel(invitation: Invitation) -> None:
         raise ActionRefused(f"{_subject(invitation)} is already {invitation.state}: there is nothing to cancel.")
 
 
-def cancel(invitations: Sequence[Invitation], by: AbstractBaseUser | None = None, reason: str = "") -> int:
+def cancel(invitations: Sequence[Invitation], by: User | None = None, reason: str = "") -> int:
     """Cancel open invitations (all of them, or none when one cannot be). Returns how many were canceled."""
     _all_or_nothing(invitations, check_cancel)
     return sum(_cancel_one(invitation, by, reason) for invitation in invitations)
 
 
-def _cancel_one(invitation: Invitation, by: AbstractBaseUser | None, reason: str) -> bool:
+def _cancel_one(invitation: Invitation, by: User | None, reason: str) -> bool:
     label, kind = _label(invitation), invitation.assessment.kind
     reaches_vendor = _client_class(invitation).can_cancel(kind)
     if not reaches_vendor:
@@ -159,7 +159,7 @@ def check_remind(invitation: Invitation) -> None:
         raise ActionRefused(refusal)
 
 
-def remind(invitations: Sequence[Invitation], by: AbstractBaseUser | None = None) -> int:
+def remind(invitations: Sequence[Invitation], by: User | None = None) -> int:
     """Ask the vendor to remind the candidates (all, or none when one cannot be). Returns how many were asked."""
     _all_or_nothing(invitations, check_remind)
     from ..tasks import remind_at_vendor
@@ -219,7 +219,7 @@ def check_reinvite(invitation: Invitation) -> None:
             raise ActionRefused(refusal)
 
 
-def reinvite(invitation: Invitation, by: AbstractBaseUser | None = None) -> Invitation:
+def reinvite(invitation: Invitation, by: User | None = None) -> Invitation:
     """A new round of the same assessment for the same application; an open one is canceled first.
 
     The vendor learns of the cancellation right before the new invite goes out (see sending), so

@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -42,7 +42,7 @@ _UNSENT = (InvitationState.QUEUED, InvitationState.SENDING)
 def request_invitations(
     applications: Iterable[Application | int],
     assessment: Assessment,
-    by: AbstractBaseUser | None = None,
+    by: User | None = None,
     *,
     trigger: str = BulkSend.Trigger.MANUAL,
     options: dict[str, Any] | None = None,
@@ -367,7 +367,7 @@ def stale_sends(older_than: timedelta) -> list[int]:
     )
 
 
-def send_again(invitation: Invitation, by: AbstractBaseUser | None = None) -> bool:
+def send_again(invitation: Invitation, by: User | None = None) -> bool:
     """Queue a failed invitation once more (after the candidate's details were fixed, say)."""
     from ..tasks import send_invitations
 

@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLObjectType, GraphQLResolveInfo, GraphQLSchema, GraphQLUnionType, build_schema
+from graphql import (
+    GraphQLAbstractType,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    GraphQLUnionType,
+    build_schema,
+)
 
 from .models import AlreadyInvited, QuotaExceeded
 
@@ -153,7 +160,7 @@ def _namespace(_root: Any, _info: GraphQLResolveInfo) -> dict[str, Any]:
     return {}
 
 
-def _resolve_union(value: dict[str, Any], _info: GraphQLResolveInfo, _type: GraphQLUnionType) -> str:
+def _resolve_union(value: dict[str, Any], _info: GraphQLResolveInfo, _type: GraphQLAbstractType) -> str:
     return value["__typename"]
 
 

@@ -32,6 +32,7 @@ from .common import (
 from .models import ASSIGNMENT_STATUSES, INTERVIEW_STARTED, INVITATION_SENT, Assignment, Invitation
 
 if TYPE_CHECKING:
+    from .host import IntervueHost
     from .sim import IntervueSim
 
 DIRECTIONS = ("ASC", "DESC")
@@ -51,7 +52,7 @@ class AssignmentsApi:
     """Handlers for /assignments/... (mixed into IntervueSim)."""
 
     # --- lookups ----------------------------------------------------------------------------------
-    def assignment(self: IntervueSim, test_hash: str) -> Assignment:
+    def assignment(self: IntervueHost, test_hash: str) -> Assignment:
         """An assignment by its main test url hash or by the test url hash of one of its batches."""
         if test_hash in self.cat.assignments:
             return self.cat.assignments[test_hash]
@@ -60,19 +61,19 @@ class AssignmentsApi:
                 return self.cat.assignments[test.main_hash]
         raise ApiError(404, "Test not found")
 
-    def invitation(self: IntervueSim, invitation_hash: str) -> Invitation:
+    def invitation(self: IntervueHost, invitation_hash: str) -> Invitation:
         invitation = self.cat.invitations.get(invitation_hash)
         if invitation is None:
             raise ApiError(404, "Invitation not found")
         return invitation
 
-    def assignment_of(self: IntervueSim, invitation: Invitation) -> Assignment:
+    def assignment_of(self: IntervueHost, invitation: Invitation) -> Assignment:
         return self.cat.assignments[invitation.test.main_hash]
 
-    def magic_link(self: IntervueSim, invitation: Invitation) -> str:
+    def magic_link(self: IntervueHost, invitation: Invitation) -> str:
         return f"{self.base_url}/{self.name}/candidate/test/{invitation.hash}"
 
-    def public_link(self: IntervueSim, assignment: Assignment) -> str:
+    def public_link(self: IntervueHost, assignment: Assignment) -> str:
         return f"{self.base_url}/{self.name}/candidate/public/{assignment.public_id}"
 
     # --- tests ----------------------------------------------------------------------------------------
@@ -99,7 +100,7 @@ class AssignmentsApi:
             "next": more,
         }
 
-    def assignment_json(self: IntervueSim, assignment: Assignment) -> dict[str, Any]:
+    def assignment_json(self: IntervueHost, assignment: Assignment) -> dict[str, Any]:
         invitations = [i for i in self.cat.invitations.values() if i.test.main_hash == assignment.main_hash]
         batches: dict[int, dict[str, Any]] = {}
         for inv in invitations:
@@ -174,13 +175,10 @@ class AssignmentsApi:
         seniority = query_int(request.args, "seniority", None, minimum=0)
         if seniority is None:
             raise ApiError(400, '"seniority" is required')
-        configuration = [
-            {"skill": {"name": SKILLS[s][0], "id": s}, "config": skill_config(s, seniority)} for s in skills
-        ]
+        configs = [(s, skill_config(s, seniority)) for s in skills]
+        configuration = [{"skill": {"name": SKILLS[s][0], "id": s}, "config": config} for s, config in configs]
         duration = sum(
-            QUESTION_MINUTES[str(c["questionType"])] * int(str(c["questionsCount"]))
-            for entry in configuration
-            for c in entry["config"]
+            QUESTION_MINUTES[c["questionType"]] * c["questionsCount"] for _, config in configs for c in config
         )
         return {"status": 200, "configuration": configuration, "duration": duration}
 
@@ -221,7 +219,7 @@ class AssignmentsApi:
         }
 
     # --- invitations ----------------------------------------------------------------------------------
-    def invitable(self: IntervueSim, main_hash: str) -> Assignment:
+    def invitable(self: IntervueHost, main_hash: str) -> Assignment:
         assignment = self.cat.assignments.get(main_hash)
         if assignment is None:
             raise ApiError(404, "Test not found")
@@ -275,7 +273,7 @@ class AssignmentsApi:
         active_test_id = test.id if test else self.cat.invitations[answered[0]["invitationUrlHash"]].test.id
         return {"status": 200, "activeTestId": active_test_id, "candidates": answered}
 
-    def live_invitation(self: IntervueSim, main_hash: str, email: str) -> Invitation | None:
+    def live_invitation(self: IntervueHost, main_hash: str, email: str) -> Invitation | None:
         """An invitation the candidate can still take: sending again returns it instead of a second one."""
         at = self.clock.now()
         for inv in self.cat.invitations.values():
@@ -284,7 +282,7 @@ class AssignmentsApi:
                 return inv
         return None
 
-    def create_invitation(self: IntervueSim, assignment: Assignment, test: Any, name: str, email: str) -> Invitation:
+    def create_invitation(self: IntervueHost, assignment: Assignment, test: Any, name: str, email: str) -> Invitation:
         invitation = Invitation(
             hash=self.cat.new_hash(16),
             test=test,
@@ -305,7 +303,7 @@ class AssignmentsApi:
             self.on_invited(invitation.hash)
         return invitation
 
-    def spend_quota(self: IntervueSim, assignment: Assignment, count: int) -> None:
+    def spend_quota(self: IntervueHost, assignment: Assignment, count: int) -> None:
         """Plan quota (option invitation_quota, None for unlimited): refuse past it, announce when it runs out."""
         quota = self.option("invitation_quota")
         if quota is None or count == 0:
@@ -369,7 +367,7 @@ class AssignmentsApi:
             "next": more,
         }
 
-    def result_json(self: IntervueSim, inv: Invitation) -> dict[str, Any]:
+    def result_json(self: IntervueHost, inv: Invitation) -> dict[str, Any]:
         assignment = self.assignment_of(inv)
         ended = inv.ended_at is not None
         percentage = inv.percentage(assignment.questions)
@@ -400,7 +398,7 @@ class AssignmentsApi:
             "test": {"testUrlHash": inv.test.test_hash, "name": assignment.name},
         }
 
-    def recording_links(self: IntervueSim, inv: Invitation) -> tuple[str | None, str | None]:
+    def recording_links(self: IntervueHost, inv: Invitation) -> tuple[str | None, str | None]:
         """Code and playback links: pre-signed, so they expire; absent until the test ended."""
         if inv.ended_at is None:
             return None, None

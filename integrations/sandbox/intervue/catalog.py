@@ -12,6 +12,7 @@ import string
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict
 
 from .models import (
     ActiveTest,
@@ -179,7 +180,16 @@ QUESTION_LABELS = {"PROGRAMMING": "Programming", "MCQ": "MCQ", "SUBJECTIVE": "Su
 PROGRAMMING_TITLES = ("Nth Natural Number", "Two Sum", "Balanced Brackets", "LRU Cache", "Merge Intervals")
 
 
-def skill_config(skill_id: int, seniority_years: int) -> list[dict[str, object]]:
+class SkillConfig(TypedDict):
+    """One row of getTestConfiguration's ``config``."""
+
+    questionType: str
+    difficultyLevel: str
+    questionsCount: int
+    maxQuestionsCount: int
+
+
+def skill_config(skill_id: int, seniority_years: int) -> list[SkillConfig]:
     """Suggested question mix for one skill (getTestConfiguration's ``config``)."""
     level = "EASY" if seniority_years < 3 else "MEDIUM" if seniority_years < 7 else "HARD"
     kind = SKILLS[skill_id][1]
@@ -197,7 +207,7 @@ def skill_config(skill_id: int, seniority_years: int) -> list[dict[str, object]]
 
 def build_questions(sections: list[tuple[str, list[tuple[str, int]]]]) -> list[Question]:
     """Questions from (section name, [(questionType, count), ...])."""
-    questions = []
+    questions: list[Question] = []
     for section, rows in sections:
         for kind, count in rows:
             for n in range(count):
@@ -363,9 +373,10 @@ def _seed_interviews(cat: Catalog) -> None:
             status=status,
         )
         if status in ("scheduled", "completed"):
-            interview.scheduled_at = interview.requested_at + timedelta(days=1, hours=2)
-        if status == "completed":
-            interview.completed_at = interview.scheduled_at + timedelta(hours=1)
+            scheduled_at = interview.requested_at + timedelta(days=1, hours=2)
+            interview.scheduled_at = scheduled_at
+            if status == "completed":
+                interview.completed_at = scheduled_at + timedelta(hours=1)
         if status == "canceled":
             interview.canceled_at, interview.canceled_by = interview.requested_at + timedelta(hours=5), "candidate"
         cat.external[interview.id] = interview
@@ -374,13 +385,13 @@ def _seed_interviews(cat: Catalog) -> None:
         ("12395361-5034-4c90-86fe-b59dd8ffe520", 9, "abc", "xyz@gmail.com", "1234567890"),
         ("d9f17bef-7164-4917-bb4c-fd62c476f8dd", 10, "Candidate Two", "candidate.two@example.com", "1234567891"),
     ):
-        role = cat.mock_roles[role_id]
+        mock_role = cat.mock_roles[role_id]
         cat.mock[interview_id] = MockInterview(
             id=interview_id,
             role_id=role_id,
-            profile=role.profile,
-            seniority=role.seniority,
-            round=role.round,
+            profile=mock_role.profile,
+            seniority=mock_role.seniority,
+            round=mock_role.round,
             candidate={"name": name, "email": email, "phoneNo": phone},
             schedule_time=["2022-12-22T05:43:18.294Z", "2022-12-22T06:43:18.294Z"],
             created_at=T0,
@@ -432,9 +443,10 @@ def _seed_assignments(cat: Catalog) -> None:
         )
         questions = cat.assignments[main_hash].questions
         if state in ("INTERVIEW_STARTED", "EVALUATION_PENDING", "INTERVIEW_ENDED", "CANDIDATE_SHORTLISTED"):
-            invitation.started_at = invitation.invited_on + timedelta(days=1)
-        if state in ("EVALUATION_PENDING", "INTERVIEW_ENDED", "CANDIDATE_SHORTLISTED"):
-            invitation.ended_at = invitation.started_at + timedelta(minutes=25 + n)
+            started_at = invitation.invited_on + timedelta(days=1)
+            invitation.started_at = started_at
+            if state in ("EVALUATION_PENDING", "INTERVIEW_ENDED", "CANDIDATE_SHORTLISTED"):
+                invitation.ended_at = started_at + timedelta(minutes=25 + n)
         if state in ("INTERVIEW_ENDED", "CANDIDATE_SHORTLISTED"):
             invitation.evaluate(questions)
         if state == "CANDIDATE_SHORTLISTED":

@@ -31,6 +31,7 @@ from .common import (
 from .models import ExternalInterview, Role
 
 if TYPE_CHECKING:
+    from .host import IntervueHost
     from .sim import IntervueSim
 
 # Allowed local times (minutes after midnight) for a candidate's availability.
@@ -90,13 +91,13 @@ def time_slot(raw: Any, label: str, offset: int) -> dict[str, str]:
 class ExternalInterviewsApi:
     """Handlers for /external-interviews/... (mixed into IntervueSim)."""
 
-    def role(self: IntervueSim, role_id: int) -> Role:
+    def role(self: IntervueHost, role_id: int) -> Role:
         role = self.cat.roles.get(role_id)
         if role is None:
             raise ApiError(404, f"Hiring role {role_id} not found")
         return role
 
-    def external_interview(self: IntervueSim, interview_id: str) -> ExternalInterview:
+    def external_interview(self: IntervueHost, interview_id: str) -> ExternalInterview:
         interview = self.cat.external.get(path_uuid(interview_id, "interviewId"))
         if interview is None:
             raise ApiError(404, "Interview not found")
@@ -161,7 +162,7 @@ class ExternalInterviewsApi:
         self.cancel_external(interview, "organisation")
         return {"status": 200, "message": "On-demand interview canceled successfully"}
 
-    def cancel_external(self: IntervueSim, interview: ExternalInterview, by: str) -> None:
+    def cancel_external(self: IntervueHost, interview: ExternalInterview, by: str) -> None:
         interview.status, interview.canceled_by, interview.canceled_at = "canceled", by, self.clock.now()
         self.emit_webhook("canceled", webhooks.canceled(interview, self.shape()))
 

@@ -27,11 +27,11 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from .sim import IntervueSim
+    from .host import IntervueHost
 
 
 class Lifecycle:
-    def advance(self: IntervueSim, ref: str, action: str) -> dict[str, Any]:
+    def advance(self: IntervueHost, ref: str, action: str) -> dict[str, Any]:
         item = self.find_ref(ref)
         if isinstance(item, ExternalInterview):
             self.advance_external(item, action)
@@ -42,7 +42,7 @@ class Lifecycle:
         self.advance_invitation(item, action)
         return {"ref": item.hash, "kind": "assignment_invitation", "status": item.status(self.clock.now())}
 
-    def find_ref(self: IntervueSim, ref: str) -> ExternalInterview | MockInterview | Invitation:
+    def find_ref(self: IntervueHost, ref: str) -> ExternalInterview | MockInterview | Invitation:
         """An interviewId, an invitationUrlHash, or a candidate's email (their latest open item)."""
         cat = self.cat
         found = cat.external.get(ref.lower()) or cat.mock.get(ref.lower()) or cat.invitations.get(ref)
@@ -63,7 +63,7 @@ class Lifecycle:
         return max(matches, key=lambda m: (m[0], m[1]))[2]
 
     # --- external interviews ------------------------------------------------------------------
-    def advance_external(self: IntervueSim, interview: ExternalInterview, action: str) -> None:
+    def advance_external(self: IntervueHost, interview: ExternalInterview, action: str) -> None:
         shape = self.shape()
         if action == "started":
             if interview.status != "requested":
@@ -90,7 +90,7 @@ class Lifecycle:
         else:
             raise ValueError(f"{action!r} does not apply to external interviews: the verdict comes with 'completed'")
 
-    def schedule_external(self: IntervueSim, interview: ExternalInterview) -> None:
+    def schedule_external(self: IntervueHost, interview: ExternalInterview) -> None:
         """Schedule in the candidate's first available slot, else tomorrow on the hour."""
         if interview.time_slots:
             interview.scheduled_at = parse_iso(interview.time_slots[0]["startTime"], "startTime")
@@ -99,7 +99,7 @@ class Lifecycle:
         interview.status = "scheduled"
         self.emit_webhook("scheduled", webhooks.scheduled(interview, self.shape()))
 
-    def rubric_titles(self: IntervueSim, interview: ExternalInterview) -> list[str]:
+    def rubric_titles(self: IntervueHost, interview: ExternalInterview) -> list[str]:
         role = self.cat.roles.get(interview.role_id)
         titles = [
             r.name for r in self.cat.rubrics if role and r.profile == role.profile and r.round == interview.round_name
@@ -107,7 +107,7 @@ class Lifecycle:
         return titles or [interview.round_name]
 
     # --- mock interviews --------------------------------------------------------------------------
-    def advance_mock(self: IntervueSim, interview: MockInterview, action: str) -> None:
+    def advance_mock(self: IntervueHost, interview: MockInterview, action: str) -> None:
         allowed = {
             "started": (("UN_SCHEDULED",), "SCHEDULED"),
             "completed": (("UN_SCHEDULED", "SCHEDULED"), "COMPLETED"),
@@ -121,7 +121,7 @@ class Lifecycle:
         interview.status = target
 
     # --- home assignments ---------------------------------------------------------------------------
-    def advance_invitation(self: IntervueSim, inv: Invitation, action: str) -> None:
+    def advance_invitation(self: IntervueHost, inv: Invitation, action: str) -> None:
         assignment = self.assignment_of(inv)
         shape = self.shape()
         status = inv.status(self.clock.now())
@@ -163,12 +163,12 @@ class Lifecycle:
         else:
             raise ValueError(f"unknown action {action!r}")
 
-    def start_test(self: IntervueSim, inv: Invitation) -> None:
+    def start_test(self: IntervueHost, inv: Invitation) -> None:
         inv.started_at = self.clock.now()
         self.emit_webhook("test_started", webhooks.test_started(inv, self.assignment_of(inv), self.shape()))
 
     # --- reminders ------------------------------------------------------------------------------------
-    def schedule_reminder(self: IntervueSim, inv: Invitation) -> None:
+    def schedule_reminder(self: IntervueHost, inv: Invitation) -> None:
         """With communications disabled, intervue.io sends a reminder webhook an hour before the start."""
         start = inv.test.start_date
         if not (inv.test.disable_communications and start) or start <= self.clock.now():
@@ -182,7 +182,7 @@ class Lifecycle:
 
         self.hub.scheduler.call_later(max(0.0, delay), remind)
 
-    def send_reminders(self: IntervueSim, candidates: list[Invitation] | None = None) -> int:
+    def send_reminders(self: IntervueHost, candidates: list[Invitation] | None = None) -> int:
         """Emit one reminder for the opted-out invitations not taken yet; returns how many it lists."""
         at = self.clock.now()
         pool = candidates if candidates is not None else list(self.cat.invitations.values())

@@ -144,7 +144,7 @@ class BatchInviter:
         answer, answered = self._post_candidates("/external-interviews/request", pending, body)
         for index, request, row in _pair(pending, answer):
             interview_id = row.get("interviewId") if row else None
-            if not interview_id:
+            if not row or not interview_id:
                 answered.append((index, InviteResult(request.key, error=_no_id(request, "interviewId"))))
                 continue
             result = InviteResult(
@@ -152,7 +152,7 @@ class BatchInviter:
                 remote_id=str(interview_id),
                 vendor_status="requested",
                 state=EXTERNAL_STATES["requested"],
-                raw=dict(row or {}),
+                raw=row,
             )
             answered.append((index, result))
         return answered
@@ -207,7 +207,7 @@ class BatchInviter:
         fresh = self._fresh_invitations(active_test_id, expiry)
         for index, request, row in _pair(pending, answer, rows_key="candidates"):
             invitation = row.get("invitationUrlHash") if row else None
-            if not invitation:
+            if not row or not invitation:
                 answered.append((index, InviteResult(request.key, error=_no_id(request, "invitationUrlHash"))))
                 continue
             result = InviteResult(
@@ -216,7 +216,7 @@ class BatchInviter:
                 vendor_status="INVITATION_SENT",
                 state=ASSIGNMENT_STATES["INVITATION_SENT"],
                 duplicate=fresh is not None and invitation not in fresh,
-                raw={**(row or {}), "activeTestId": active_test_id},
+                raw={**row, "activeTestId": active_test_id},
             )
             answered.append((index, result))
         return answered

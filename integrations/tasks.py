@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 from celery import shared_task
 from django.conf import settings
 
 from . import services
-from .retries import backoff
+from .retries import backoff, call_with_retries
 from .services import lifecycle
-from .vendors.errors import Retryable, UnknownOutcome
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -68,22 +68,18 @@ def enforce_deadlines() -> tuple[int, int]:
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=settings.INVITE_MAX_RETRIES)
 def cancel_at_vendor(self, invitation_pk: int) -> None:
     """Tell the vendor an invitation was canceled; safe to repeat (a voided one is skipped)."""
-    try:
-        lifecycle.cancel_at_vendor(invitation_pk)
-    except (Retryable, UnknownOutcome) as exc:
-        if self.request.retries >= self.max_retries:
-            lifecycle.record_vendor_cancel_failure(invitation_pk, str(exc))
-            return
-        raise self.retry(countdown=backoff(self.request.retries, exc.retry_after), exc=exc) from exc
+    call_with_retries(
+        self,
+        partial(lifecycle.cancel_at_vendor, invitation_pk),
+        partial(lifecycle.record_given_up, invitation_pk, "telling {vendor} of the cancellation"),
+    )
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=settings.INVITE_MAX_RETRIES)
 def remind_at_vendor(self, invitation_pk: int) -> None:
     """Ask the vendor to remind the candidate. A lost answer is retried: at worst one reminder more."""
-    try:
-        lifecycle.remind_at_vendor(invitation_pk)
-    except (Retryable, UnknownOutcome) as exc:
-        if self.request.retries >= self.max_retries:
-            lifecycle.record_reminder_failure(invitation_pk, str(exc))
-            return
-        raise self.retry(countdown=backoff(self.request.retries, exc.retry_after), exc=exc) from exc
+    call_with_retries(
+        self,
+        partial(lifecycle.remind_at_vendor, invitation_pk),
+        partial(lifecycle.record_given_up, invitation_pk, "asking {vendor} for a reminder"),
+    )

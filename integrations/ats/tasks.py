@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from celery import shared_task
 from django.conf import settings
 
-from ..retries import backoff
-from ..vendors.errors import Retryable, UnknownOutcome
+from ..retries import call_with_retries
 from . import pull, push
 
 
@@ -27,10 +28,6 @@ def pull_merge_link(link_pk: int) -> int:
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=settings.INVITE_MAX_RETRIES)
 def push_interview(self, invitation_pk: int, status: str) -> None:
     """Create the ATS interview for an invitation; a lost answer is reconciled by the retry, never doubled."""
-    try:
-        push.push_interview(invitation_pk, status)
-    except (Retryable, UnknownOutcome) as exc:
-        if self.request.retries >= self.max_retries:
-            push.record_push_failure(invitation_pk, str(exc))
-            return
-        raise self.retry(countdown=backoff(self.request.retries, exc.retry_after), exc=exc) from exc
+    call_with_retries(
+        self, partial(push.push_interview, invitation_pk, status), partial(push.record_push_failure, invitation_pk)
+    )

@@ -141,10 +141,12 @@ def cancel_at_vendor(invitation_pk: int) -> None:
     _note(invitation, f"{label} canceled it.", results={**invitation.results, "voided": True}, last_error="")
 
 
-def record_vendor_cancel_failure(invitation_pk: int, message: str) -> None:
+def record_given_up(invitation_pk: int, what: str, message: str) -> None:
+    """A vendor call's retries are spent: say so on the timeline, like a send that gave up."""
     invitation = Invitation.objects.select_related("assessment__account").filter(pk=invitation_pk).first()
     if invitation is not None:
-        _note(invitation, f"Gave up telling {_label(invitation)} of the cancellation: {message}", last_error=message)
+        doing = what.format(vendor=_label(invitation))
+        _note(invitation, f"Gave up {doing}: {message}", last_error=message[:2000])
 
 
 # --- remind ------------------------------------------------------------------------------------------
@@ -192,12 +194,6 @@ def remind_at_vendor(invitation_pk: int) -> None:
         return
     reminded = {**invitation.results, "reminded_at": timezone.now().isoformat()}
     _note(invitation, f"{label} sent the candidate a reminder.", results=reminded, last_error="")
-
-
-def record_reminder_failure(invitation_pk: int, message: str) -> None:
-    invitation = Invitation.objects.select_related("assessment__account").filter(pk=invitation_pk).first()
-    if invitation is not None:
-        _note(invitation, f"Gave up asking {_label(invitation)} for a reminder: {message}", last_error=message)
 
 
 # --- invite again --------------------------------------------------------------------------------------

@@ -1,6 +1,10 @@
+from functools import cache
+
 import django_filters
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.module_loading import import_string
 
 from .models import Application, Job, Stage
 from .selectors import job_applications, search_applications
@@ -26,3 +30,10 @@ class ApplicationFilter(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet[Application], name: str, value: str) -> QuerySet[Application]:
         return search_applications(queryset, value)
+
+
+@cache
+def job_page_filter() -> type[ApplicationFilter]:
+    """The job page's filter set: this one, or a subclass other apps add filters to (the invitations')
+    named by ``settings.JOB_PAGE_FILTERSET``, so that the pipeline never imports them."""
+    return import_string(getattr(settings, "JOB_PAGE_FILTERSET", "candidates.filters.ApplicationFilter"))

@@ -3,7 +3,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 
-from .filters import ApplicationFilter
+from .filters import job_page_filter
 from .models import Application, Job, Stage
 
 # Bulk forms carry the page's filters under this prefix: their own fields (a target "stage") must not clash.
@@ -31,7 +31,7 @@ class ApplicationSelectionForm(forms.Form):
     def selected(self) -> QuerySet[Application] | Any:
         """What the recruiter meant: "all matching" is what the page showed, not the whole job."""
         if self.cleaned_data["all_matching"]:
-            matching = ApplicationFilter(self.data, job=self.job, prefix=CARRIED_FILTER_PREFIX)
+            matching = job_page_filter()(self.data, job=self.job, prefix=CARRIED_FILTER_PREFIX)
             return matching.qs.values_list("pk", flat=True)
         return self.cleaned_data["applications"]
 

@@ -10,16 +10,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Application, Candidate, Job, Stage, StageChange
-from .signals import applications_moved
+from .signals import Notice, applications_moved
 
 
 @transaction.atomic
-def move_to_stage(applications: Iterable[Application | int], stage: Stage, by: User | None = None) -> list[StageChange]:
+def move_to_stage(
+    applications: Iterable[Application | int],
+    stage: Stage,
+    by: User | None = None,
+    notices: list[Notice] | None = None,
+) -> list[StageChange]:
     """Move one or many applications into ``stage``, recording who did it.
 
     Runs a fixed number of queries whatever the count. Applications already in
     the stage are left alone; an application of another job is refused whole.
-    Sends ``applications_moved`` with the ids that actually moved.
+    Sends ``applications_moved`` with the ids that actually moved; what its receivers
+    set off in turn (invitations queued, canceled) is appended to ``notices``.
     """
     ids = {a.pk if isinstance(a, Application) else int(a) for a in applications}
     rows = list(
@@ -43,7 +49,12 @@ def move_to_stage(applications: Iterable[Application | int], stage: Stage, by: U
         for pk, from_id in moving
     )
     applications_moved.send(
-        sender=Stage, stage=stage, application_ids=[pk for pk, _ in moving], by=by, from_stages=dict(moving)
+        sender=Stage,
+        stage=stage,
+        application_ids=[pk for pk, _ in moving],
+        by=by,
+        from_stages=dict(moving),
+        notices=notices,
     )
     return changes
 

@@ -7,14 +7,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
 from . import selectors, services
-from .filters import ApplicationFilter
+from .filters import job_page_filter
 from .forms import MoveApplicationsForm
 from .models import Candidate, Job
+from .signals import Notice
 
 PAGE_SIZE = 50
 
@@ -31,7 +33,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @permission_required("candidates.view_application", raise_exception=True)
 def job_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=pk)
-    applications = ApplicationFilter(request.GET or None, job=job)
+    applications = job_page_filter()(request.GET or None, job=job)
     page = Paginator(applications.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "job": job,
@@ -53,14 +55,15 @@ def move_applications(request: HttpRequest, pk: int) -> HttpResponse:
     form = MoveApplicationsForm(request.POST, job=job)
     if form.is_valid():
         stage = form.cleaned_data["stage"]
+        notices: list[Notice] = []
         try:
             # permission_required refuses anonymous users, who hold no permissions.
-            moved = services.move_to_stage(form.selected(), stage, by=cast(User, request.user))
+            moved = services.move_to_stage(form.selected(), stage, by=cast(User, request.user), notices=notices)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             noun = "application" if len(moved) == 1 else "applications"
-            messages.success(request, f"Moved {len(moved)} {noun} to {stage.name}.")
+            messages.success(request, _with_notices(f"Moved {len(moved)} {noun} to {stage.name}.", notices))
     else:
         for error in form.errors.values():
             messages.error(request, " ".join(map(str, error)))
@@ -74,6 +77,15 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Candidate.DoesNotExist as exc:
         raise Http404("No such candidate") from exc
     return render(request, "candidates/candidate_detail.html", {"candidate": candidate})
+
+
+def _with_notices(text: str, notices: list[Notice]) -> str:
+    """The move's own sentence, then what it set off, each with its link."""
+    links = (
+        (notice.text, format_html(' <a href="{}">{}</a>', notice.url, notice.link_text) if notice.url else "")
+        for notice in notices
+    )
+    return format_html("{} {}", text, format_html_join(" ", "{}{}", links))
 
 
 def safe_next(request: HttpRequest, default: str) -> str:

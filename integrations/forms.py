@@ -10,7 +10,7 @@ from candidates.forms import ApplicationSelectionForm
 from candidates.models import Job, Stage
 
 from .models import Assessment, MergeLink, MergeStageMapping, StageAssessment, VendorAccount
-from .selectors import invite_options, mappable_assessments
+from .selectors import grouped_assessment_choices, invite_options, sendable_assessments
 
 
 class Includes(TypedDict):
@@ -122,10 +122,16 @@ class StageMappingForm(forms.ModelForm):
 class SendAssessmentForm(ApplicationSelectionForm):
     """Send an assessment to the ticked applications of a job, or to all that match the page's filters."""
 
-    assessment = AssessmentChoiceField(queryset=Assessment.objects.none(), empty_label="Send assessment…")
+    assessment = AssessmentChoiceField(
+        queryset=Assessment.objects.none(),
+        error_messages={
+            "required": "Choose an assessment to send.",
+            "invalid_choice": "That assessment can no longer be sent: it is inactive or its account is disabled.",
+        },
+    )
     include_ended = forms.BooleanField(required=False, label="include those whose invitation expired or was canceled")
     include_completed = forms.BooleanField(required=False, label="include those who completed it (a retake)")
-    include_closed = forms.BooleanField(required=False, label="include rejected and hired candidates")
+    include_closed = forms.BooleanField(required=False, label="include rejected and hired")
 
     def includes(self) -> Includes:
         return Includes(
@@ -136,7 +142,10 @@ class SendAssessmentForm(ApplicationSelectionForm):
 
     def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:
         super().__init__(*args, job=job, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["assessment"]).queryset = mappable_assessments()
+        field = cast(forms.ModelChoiceField, self.fields["assessment"])
+        field.queryset = sendable_assessments()
+        # Grouped by vendor account, so that look-alike names of two accounts cannot be mixed up.
+        field.choices = [("", "Choose an assessment…"), *grouped_assessment_choices(field.queryset)]
 
     def invite_options(self) -> dict[str, Any]:
         return invite_options(self.job.pk, self.cleaned_data["assessment"])
@@ -233,8 +242,10 @@ class InvitationSelectionForm(ApplicationSelectionForm):
 
     use_required_attribute = False
 
-    assessment = AssessmentChoiceField(queryset=Assessment.objects.none(), required=False)
+    # Only this assessment's invitations: the job page's assessment filter, when one is set.
+    invitations_of = AssessmentChoiceField(queryset=Assessment.objects.none(), required=False)
 
     def __init__(self, *args: Any, job: Job, **kwargs: Any) -> None:
         super().__init__(*args, job=job, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["assessment"]).queryset = Assessment.objects.select_related("account")
+        field = cast(forms.ModelChoiceField, self.fields["invitations_of"])
+        field.queryset = Assessment.objects.select_related("account")

@@ -223,6 +223,8 @@ class Invitation(models.Model):
     candidate_url = models.URLField(max_length=1000, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True, help_text="The vendor's own words for the last failure.")
+    # When the send task retries this one next, set as it schedules the retry: shown beside last_error.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     # Scores, verdict, feedback and the ids needed to fetch results later; never pre-signed links.
     results = models.JSONField(default=dict, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.urls import reverse
 
 from candidates.models import Stage
+from candidates.signals import Notice
 
 from .models import BulkSend, Invitation, StageAssessment
 from .selectors import without_secrets
-from .services import cancel, request_invitations
+from .services import cancel, describe_skips, request_invitations
 from .services.planning import CLOSED_STAGE_KINDS, LIVE_STATES
 
 
@@ -22,13 +24,34 @@ def on_stage_move(sender: Any, stage: Stage, application_ids: list[int], by: Use
             "assessment__account",
         )
     )
-    cancel_on_leaving(stage, mappings, application_ids, by, kwargs.get("from_stages") or {})
-    invite_on_stage_entry(stage, mappings, application_ids, by)
+    notices = kwargs.get("notices")
+    canceled = cancel_on_leaving(stage, mappings, application_ids, by, kwargs.get("from_stages") or {})
+    bulk = invite_on_stage_entry(stage, mappings, application_ids, by)
+    if notices is not None:
+        notices.extend(_notices(canceled, bulk))
+
+
+def _notices(canceled: int, bulk: BulkSend | None) -> list[Notice]:
+    """What the move set off, in the words of the page that made it."""
+    said = []
+    if canceled:
+        said.append(Notice(f"Canceled {canceled} open invitation{'s' if canceled != 1 else ''}."))
+    if bulk is not None:
+        queued = bulk.total - bulk.skipped
+        vendor = bulk.assessment.account.get_vendor_display()
+        if queued:
+            text = f"Sending {bulk.assessment.name} ({vendor}) to {queued} of them."
+            if bulk.skipped:
+                text += f" Left out: {describe_skips(bulk.skipped_reasons)}."
+        else:
+            text = f"{bulk.assessment.name} ({vendor}) went to none of them: {describe_skips(bulk.skipped_reasons)}."
+        said.append(Notice(text, reverse("integrations:bulk-send", args=[bulk.pk]), "Follow the send"))
+    return said
 
 
 def invite_on_stage_entry(
     stage: Stage, mappings: list[StageAssessment], application_ids: list[int], by: User | None = None
-) -> None:
+) -> BulkSend | None:
     mapping = next(
         (
             m
@@ -38,8 +61,8 @@ def invite_on_stage_entry(
         None,
     )
     if mapping is None:
-        return
-    request_invitations(
+        return None
+    return request_invitations(
         application_ids,
         mapping.assessment,
         by,
@@ -55,7 +78,7 @@ def cancel_on_leaving(
     application_ids: list[int],
     by: User | None = None,
     from_stages: dict[int, int | None] | None = None,
-) -> None:
+) -> int:
     """Rejected, hired, or moved back from a mapped stage (or beyond) to before it: its open invitations are canceled.
 
     A move forward that stays before the mapped stage keeps an invitation sent ahead of time.
@@ -63,7 +86,7 @@ def cancel_on_leaving(
     closing = stage.kind in CLOSED_STAGE_KINDS
     relevant = [m for m in mappings if m.cancel_on_exit and (closing or stage.order < m.stage.order)]
     if not relevant:
-        return
+        return 0
     orders = {m.stage_id: m.stage.order for m in mappings}
     if not closing:  # the stages they came from, to tell a move back from a move forward
         unknown = {s for s in (from_stages or {}).values() if s is not None and s not in orders}
@@ -76,7 +99,7 @@ def cancel_on_leaving(
             if closing or moved_back:
                 pairs.add((application_id, mapping.assessment_id))
     if not pairs:
-        return
+        return 0
     live = [
         invitation
         for invitation in Invitation.objects.filter(
@@ -88,3 +111,4 @@ def cancel_on_leaving(
     ]
     if live:
         cancel(live, by, reason=f"moved to {stage.name}" if closing else f"moved back to {stage.name}")
+    return len(live)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any, TypedDict
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+
+from candidates.models import Application, Job
 
 from .models import Assessment, BulkSend, Invitation, InvitationEvent, StageAssessment
 from .services.planning import describe_skips
-from .states import InvitationState
+from .states import FINAL_STATES, InvitationState
 
 # Never loaded, let alone decrypted, for a read that only needs the vendor's name.
 ACCOUNT_SECRETS = ("credentials", "webhook_secret")
@@ -48,25 +52,60 @@ def mappable_assessments() -> QuerySet[Assessment]:
     )
 
 
+# The bulk-send page's bar, in the order an invitation goes through them; expired and reviewed join their
+# neighbours (a reviewed one was completed; an expired one ended like a canceled one).
+PROGRESS_STEPS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("queued", "queued", (InvitationState.QUEUED,)),
+    ("sending", "sending", (InvitationState.SENDING,)),
+    ("invited", "invited", (InvitationState.INVITED,)),
+    ("started", "started", (InvitationState.STARTED,)),
+    ("completed", "completed", (InvitationState.COMPLETED, InvitationState.REVIEWED)),
+    ("failed", "failed", (InvitationState.FAILED,)),
+    ("canceled", "canceled or expired", (InvitationState.CANCELED, InvitationState.EXPIRED)),
+]
+
+
+class ProgressStep(TypedDict):
+    key: str
+    label: str
+    count: int
+    percent: float
+
+
 class BulkSendProgress(TypedDict):
     counts: dict[str, int]
-    nonzero: list[tuple[str, int]]
+    steps: list[ProgressStep]
+    invitations: int  # made by the send: asked minus left out
+    final: int
     queued: int
     sent: int
     failed: int
     skipped: int
     skipped_reasons: dict[str, int]
     skipped_text: str
-    done: bool
+    sending_done: bool  # nothing left to send (the vendor may still move them on)
+    done: bool  # every invitation final: the page stops refreshing
     failures: QuerySet[Invitation]
 
 
-def bulk_send_progress(bulk: BulkSend) -> BulkSendProgress:
-    """Counts per state of a send's invitations, and the failures with the vendor's words."""
-    counts = {state: 0 for state in InvitationState.values}
-    for row in bulk.invitations.values("state").annotate(n=Count("pk")):
+def state_counts(invitations: QuerySet[Invitation]) -> dict[str, int]:
+    """How many of ``invitations`` are in each state, every state present. One query."""
+    counts = dict.fromkeys(InvitationState.values, 0)
+    for row in invitations.order_by().values("state").annotate(n=Count("pk")):
         counts[row["state"]] = row["n"]
+    return counts
+
+
+def bulk_send_progress(bulk: BulkSend) -> BulkSendProgress:
+    """Counts per state of a send's invitations, the bar's steps, and the failures with the vendor's words."""
+    counts = state_counts(bulk.invitations.all())
+    made = sum(counts.values())
     pending = counts[InvitationState.QUEUED] + counts[InvitationState.SENDING]
+    final = sum(counts[state] for state in FINAL_STATES)
+    steps: list[ProgressStep] = []
+    for key, label, states in PROGRESS_STEPS:
+        n = sum(counts[state] for state in states)
+        steps.append({"key": key, "label": label, "count": n, "percent": round(100 * n / made, 2) if made else 0.0})
     failures = (
         bulk.invitations.filter(state=InvitationState.FAILED)
         .select_related("application__candidate")
@@ -74,16 +113,33 @@ def bulk_send_progress(bulk: BulkSend) -> BulkSendProgress:
     )
     return {
         "counts": counts,
-        "nonzero": [(state, n) for state, n in counts.items() if n],
+        "steps": steps,
+        "invitations": made,
+        "final": final,
         "queued": pending,
-        "sent": bulk.total - bulk.skipped - pending - counts[InvitationState.FAILED],
+        "sent": made - pending - counts[InvitationState.FAILED],
         "failed": counts[InvitationState.FAILED],
         "skipped": bulk.skipped,
         "skipped_reasons": bulk.skipped_reasons,
         "skipped_text": describe_skips(bulk.skipped_reasons),
-        "done": pending == 0,
+        "sending_done": pending == 0,
+        "done": final == made,
         "failures": failures,
     }
+
+
+def invitation_rows() -> QuerySet[Invitation]:
+    """Invitations for the lists (invitations page, a send's page, CSV): candidate, job, assessment, vendor;
+    no keys, no catalog payload; newest first."""
+    rows = Invitation.objects.select_related(
+        "application__candidate", "application__job", "assessment__account", "bulk_send"
+    ).order_by("-created_at", "-id")
+    return without_secrets(rows, "assessment__account").defer("assessment__raw")
+
+
+def jobs_of_send(bulk: BulkSend) -> list[Job]:
+    """The job(s) a send's invitations belong to: one for every send made from a job page. One query."""
+    return list(Job.objects.filter(Exists(Invitation.objects.filter(bulk_send=bulk, application__job=OuterRef("pk")))))
 
 
 def invite_options(job_id: int, assessment: Assessment) -> dict[str, Any]:
@@ -116,3 +172,33 @@ def open_invitations_of_send(bulk: BulkSend) -> list[Invitation]:
         "assessment__account", "application__candidate"
     )
     return list(without_secrets(invitations, "assessment__account"))
+
+
+def grouped_assessment_choices(assessments: Iterable[Assessment]) -> list[tuple[str, list[tuple[int, str]]]]:
+    """Choices for a <select>: one group per vendor account ("Hireflix · Acme EU"), in the given order.
+
+    An option reads "name (kind)"; a name used twice in one account also shows the vendor's id,
+    so that two look-alike items can be told apart.
+    """
+    groups: dict[int, tuple[str, list[Assessment]]] = {}
+    for assessment in assessments:
+        account = assessment.account
+        groups.setdefault(account.pk, (f"{account.get_vendor_display()} · {account.name}", []))[1].append(assessment)
+    choices = []
+    for label, items in groups.values():
+        names = Counter(item.name for item in items)
+        choices.append((label, [(item.pk, _assessment_label(item, names[item.name] > 1)) for item in items]))
+    return choices
+
+
+def _assessment_label(assessment: Assessment, ambiguous: bool) -> str:
+    label = f"{assessment.name} ({assessment.get_kind_display().lower()})"
+    return f"{label} · {assessment.remote_id}" if ambiguous else label
+
+
+def candidate_names(application_ids: Iterable[int]) -> dict[int, str]:
+    """Application id -> the candidate's full name, in one query."""
+    rows = Application.objects.filter(pk__in=list(application_ids)).values_list(
+        "pk", "candidate__first_name", "candidate__last_name"
+    )
+    return {pk: f"{first} {last}".strip() for pk, first, last in rows}

@@ -39,6 +39,12 @@ def send_assessment(request: HttpRequest, pk: int) -> HttpResponse:
         form.selected(), assessment, _by(request), options=form.invite_options(), **form.includes()
     )
     queued = bulk.total - bulk.skipped
+    if not queued:
+        # Nothing to follow: stay on the job, say why nobody was invited and what would include them.
+        messages.warning(
+            request, f"Nobody was sent {assessment.name}: {services.describe_skips(bulk.skipped_reasons)}.{_hint(bulk)}"
+        )
+        return redirect(safe_next(request, default=job.get_absolute_url()))
     sending = f"Sending {assessment.name} to {queued} candidate{'s' if queued != 1 else ''}."
     if not bulk.skipped:
         messages.success(request, sending)
@@ -161,7 +167,7 @@ def act_on_invitations(request: HttpRequest, pk: int, action: str) -> HttpRespon
         for error in form.errors.values():
             messages.error(request, " ".join(map(str, error)))
         return redirect(safe_next(request, default=job.get_absolute_url()))
-    invitations = selectors.open_invitations(form.selected(), form.cleaned_data.get("assessment"))
+    invitations = selectors.open_invitations(form.selected(), form.cleaned_data.get("invitations_of"))
     _act(request, invitations, action)
     return redirect(safe_next(request, default=job.get_absolute_url()))
 

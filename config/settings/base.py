@@ -110,6 +110,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "candidates:job-list"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- Recruiter pages -----------------------------------------------------------
+# The job page's filters: the pipeline's own plus the invitations' (state, vendor, assessment).
+JOB_PAGE_FILTERSET = "integrations.filters.JobApplicationFilter"
+
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")

@@ -123,7 +123,11 @@ class BulkSendProgressSerializer(serializers.Serializer):
     sent = serializers.IntegerField()
     failed = serializers.IntegerField()
     skipped = serializers.IntegerField(help_text="Left out of the send; `skipped_reasons` says why.")
-    done = serializers.BooleanField(help_text="Nothing left queued or being sent.")
+    done = serializers.BooleanField(source="sending_done", help_text="Nothing left queued or being sent.")
+    final = serializers.IntegerField(
+        help_text="Invitations in a final state (completed, reviewed, failed, canceled or expired)."
+    )
+    all_final = serializers.BooleanField(source="done", help_text="Every invitation of the send is final.")
     failures = BulkSendFailureSerializer(many=True, help_text="The failed invitations, with the vendor's words.")
 
 

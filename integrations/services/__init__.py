@@ -6,8 +6,9 @@ from .invitations import apply_update, find_invitation, record_state
 from .lifecycle import ActionRefused, cancel, reinvite, remind
 from .planning import SendPlan, Skip, describe_skips, plan_send
 from .polling import poll_account, poll_account_by_pk, pollable_accounts
+from .preview import SendPreview, SkipGroup, preview_send
 from .results import Results, fetch_results
-from .sending import BatchOutcome, give_up, request_invitations, send_again, send_batch, stale_sends
+from .sending import BatchOutcome, give_up, note_next_attempt, request_invitations, send_again, send_batch, stale_sends
 from .webhooks import apply_webhook_event, record_webhook_events
 
 __all__ = [
@@ -15,7 +16,9 @@ __all__ = [
     "BatchOutcome",
     "Results",
     "SendPlan",
+    "SendPreview",
     "Skip",
+    "SkipGroup",
     "SyncReport",
     "apply_update",
     "apply_webhook_event",
@@ -27,10 +30,12 @@ __all__ = [
     "find_invitation",
     "give_up",
     "map_stage",
+    "note_next_attempt",
     "plan_send",
     "poll_account",
     "poll_account_by_pk",
     "pollable_accounts",
+    "preview_send",
     "record_state",
     "record_webhook_events",
     "reinvite",

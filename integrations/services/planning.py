@@ -3,7 +3,9 @@
 An application holds at most one open invitation per assessment (a database rule). When its last
 round ended, a new round is made only when the recruiter asks for it: ``include_ended`` for an
 invitation that expired, was canceled or failed; ``include_completed`` for a retake.
-Applications in a rejected or hired stage are left out unless ``include_closed`` is set.
+Applications in a rejected or hired stage are left out unless ``include_closed`` is set, and so are
+candidates missing a field the vendor refuses an invite without (an email; intervue's phone), and
+everyone when the assessment cannot be sent at all (inactive, or its account disabled).
 """
 
 from __future__ import annotations
@@ -34,6 +36,13 @@ class Skip(models.TextChoices):
     ENDED = "ended", "were invited before and it expired, was canceled or failed"
     COMPLETED = "completed", "already completed it"
     CLOSED_STAGE = "closed_stage", "are in a rejected or hired stage"
+    NO_EMAIL = "no_email", "have no email address"
+    NO_PHONE = "no_phone", "have no phone number, which this vendor requires"
+    UNAVAILABLE = "unavailable", "cannot be sent it: the assessment is inactive or its vendor account disabled"
+
+
+# Which skip a missing candidate field gives (keys of VendorClient.required_candidate_fields).
+_MISSING_FIELD = {"email": Skip.NO_EMAIL, "phone": Skip.NO_PHONE}
 
 
 @dataclass
@@ -59,6 +68,11 @@ def plan_send(
 ) -> SendPlan:
     """Sort the applications into those to invite (with their round) and those skipped, by reason. Two queries."""
     ids = sorted(set(application_ids))
+    plan = SendPlan()
+    if not (assessment.active and assessment.account.enabled):
+        for application_id in ids:
+            plan.skip(Skip.UNAVAILABLE, application_id)
+        return plan
     latest: dict[int, tuple[int, str]] = {}
     rows = (
         Invitation.objects.filter(application_id__in=ids, assessment=assessment)
@@ -67,18 +81,27 @@ def plan_send(
     )
     for application_id, round_, state in rows:
         latest.setdefault(application_id, (round_, state))
-    stage_kinds = dict(Application.objects.filter(pk__in=ids).values_list("pk", "stage__kind"))
-    plan = SendPlan()
+    required = list(assessment.account.client_class.required_candidate_fields)
+    facts = {
+        row["pk"]: row
+        for row in Application.objects.filter(pk__in=ids).values(
+            "pk", "stage__kind", *(f"candidate__{name}" for name in required)
+        )
+    }
     for application_id in ids:
         round_, state = latest.get(application_id, (0, ""))
+        row = facts.get(application_id, {})
+        missing = next((name for name in required if not (row.get(f"candidate__{name}") or "").strip()), None)
         if state in LIVE_STATES:
             plan.skip(Skip.OPEN, application_id)
         elif state in ENDED_STATES and not include_ended:
             plan.skip(Skip.ENDED, application_id)
         elif state in COMPLETED_STATES and not include_completed:
             plan.skip(Skip.COMPLETED, application_id)
-        elif stage_kinds.get(application_id) in CLOSED_STAGE_KINDS and not include_closed:
+        elif row.get("stage__kind") in CLOSED_STAGE_KINDS and not include_closed:
             plan.skip(Skip.CLOSED_STAGE, application_id)
+        elif missing:
+            plan.skip(_MISSING_FIELD[missing], application_id)
         else:
             plan.invite[application_id] = round_ + 1
     return plan
@@ -86,13 +109,13 @@ def plan_send(
 
 def describe_skips(counts: dict[str, int]) -> str:
     """ "2 already have an open invitation to it; 1 is in a rejected or hired stage" """
-    parts = []
-    for reason in Skip:
-        n = counts.get(reason.value, 0)
-        if n:
-            label = reason.label if n != 1 else _singular(reason.label)
-            parts.append(f"{n} {label}")
-    return "; ".join(parts)
+    return "; ".join(skip_phrase(reason.value, counts[reason.value]) for reason in Skip if counts.get(reason.value))
+
+
+def skip_phrase(reason: str, n: int) -> str:
+    """ "1 is in a rejected or hired stage", "3 are in a rejected or hired stage" """
+    label = Skip(reason).label
+    return f"{n} {label if n != 1 else _singular(label)}"
 
 
 def _singular(label: str) -> str:

@@ -357,6 +357,12 @@ def _note_retry(invitation: Invitation, error: VendorError, outcome: BatchOutcom
         outcome.retry_after = max(outcome.retry_after or 0, error.retry_after)
 
 
+def note_next_attempt(invitation_ids: list[int], countdown: float) -> None:
+    """When the retry of these comes, for the send's page to say beside the reason. One query."""
+    when = timezone.now() + timedelta(seconds=countdown)
+    Invitation.objects.filter(pk__in=invitation_ids, state__in=_UNSENT).update(next_attempt_at=when)
+
+
 def stale_sends(older_than: timedelta) -> list[int]:
     """Invitations queued or sending for too long: their task was lost (a broker restart, say)."""
     cutoff = timezone.now() - older_than

@@ -23,6 +23,8 @@ class VendorClient:
     credential_fields: ClassVar[Mapping[str, str]]
     # Largest number of candidates one invite() call should be given.
     max_batch_size: int = 50  # a client may lower it from its options
+    # Candidate fields the vendor refuses an invite without (InviteRequest names), with their words.
+    required_candidate_fields: ClassVar[Mapping[str, str]] = {"email": "email address"}
 
     def __init__(self, config: types.VendorConfig, throttle: Callable[[], None] | None = None) -> None:
         self.config = config

@@ -102,7 +102,8 @@ def test_sending_again_says_who_was_left_out_and_what_to_tick(recruiter_client, 
     data = {"applications": [invitation.application_id], "assessment": invitation.assessment_id}
     page = run_tasks(recruiter_client.post, reverse("integrations:send-assessment", args=[job.pk]), data, follow=True)
     html = page.content.decode()
-    assert "to 0 candidates" in html and "1 was invited before and it expired, was canceled or failed" in html
+    assert page.redirect_chain[-1][0] == job.get_absolute_url()  # nothing to follow: back on the job
+    assert "Nobody was sent" in html and "1 was invited before and it expired, was canceled or failed" in html
     assert "tick “include those whose invitation expired or was canceled”" in html
 
     data["include_ended"] = "1"

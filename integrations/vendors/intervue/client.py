@@ -47,6 +47,8 @@ class IntervueClient(VendorClient):
     default_base_url = "https://api.intervue.io"
     credential_fields = {"access_token": "Access token", "secret_key": "Secret key"}
     max_batch_size = 50
+    # 003, "Invite candidates": phoneNo is required beside the email.
+    required_candidate_fields = {"email": "email address", "phone": "phone number"}
 
     def __init__(self, config: types.VendorConfig, throttle: Callable[[], None] | None = None) -> None:
         super().__init__(config, throttle=throttle)

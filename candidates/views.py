@@ -42,6 +42,10 @@ def job_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "move_form": MoveApplicationsForm(job=job),
         "querystring": _without_page(request),
+        # The bulk forms carry the filters along, so that "all matching" means what the page shows.
+        "carried_filters": [
+            (name, value) for name, values in request.GET.lists() if name != "page" for value in values
+        ],
     }
     # htmx swaps only the table when the filters change.
     template = "candidates/_applications.html" if request.htmx else "candidates/job_detail.html"

@@ -1,4 +1,5 @@
-"""Admin forms: vendor keys are write-only, stage mappings are chosen from the synced catalog."""
+"""Forms: the admin's (vendor keys are write-only, stage mappings are chosen from the synced catalog) and the
+recruiter's (send an assessment, act on invitations)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from typing import Any, TypedDict, cast
 
 from django import forms
 
-from candidates.forms import ApplicationSelectionForm
+from candidates.forms import CARRIED_FILTER_PREFIX, ApplicationSelectionForm
 from candidates.models import Job, Stage
 
-from .models import Assessment, MergeLink, MergeStageMapping, StageAssessment, VendorAccount
-from .selectors import grouped_assessment_choices, invite_options, sendable_assessments
+from .filters import InvitationPageFilter
+from .models import Assessment, Invitation, MergeLink, MergeStageMapping, StageAssessment, VendorAccount
+from .selectors import grouped_assessment_choices, invitation_rows, invite_options, sendable_assessments
 
 
 class Includes(TypedDict):
@@ -249,3 +251,25 @@ class InvitationSelectionForm(ApplicationSelectionForm):
         super().__init__(*args, job=job, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["invitations_of"])
         field.queryset = Assessment.objects.select_related("account")
+
+
+class InvitationActionForm(forms.Form):
+    """The ticked invitations of a list, or every one the list's filters keep (carried as ``filter-<name>``)."""
+
+    use_required_attribute = False
+
+    invitations = forms.ModelMultipleChoiceField(queryset=Invitation.objects.only("pk"), required=False)
+    all_matching = forms.BooleanField(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        assert cleaned is not None  # Form.clean returns cleaned_data
+        if not cleaned.get("all_matching") and not cleaned.get("invitations"):
+            raise forms.ValidationError("Tick at least one invitation.")
+        return cleaned
+
+    def selected(self) -> list[Invitation]:
+        rows = invitation_rows()
+        if self.cleaned_data["all_matching"]:
+            return list(InvitationPageFilter(self.data, queryset=rows, prefix=CARRIED_FILTER_PREFIX).qs)
+        return list(rows.filter(pk__in=[invitation.pk for invitation in self.cleaned_data["invitations"]]))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, TypedDict
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
 from candidates.models import Application, Job
 
@@ -54,6 +55,7 @@ def mappable_assessments() -> QuerySet[Assessment]:
 
 # The bulk-send page's bar, in the order an invitation goes through them; expired and reviewed join their
 # neighbours (a reviewed one was completed; an expired one ended like a canceled one).
+_UNSENT = (InvitationState.QUEUED, InvitationState.SENDING)
 PROGRESS_STEPS: list[tuple[str, str, tuple[str, ...]]] = [
     ("queued", "queued", (InvitationState.QUEUED,)),
     ("sending", "sending", (InvitationState.SENDING,)),
@@ -83,6 +85,9 @@ class BulkSendProgress(TypedDict):
     skipped: int
     skipped_reasons: dict[str, int]
     skipped_text: str
+    retrying: int  # waiting for another attempt at the vendor
+    retry_reason: str  # the vendor's words for the latest of those waits
+    next_attempt_at: datetime | None
     sending_done: bool  # nothing left to send (the vendor may still move them on)
     done: bool  # every invitation final: the page stops refreshing
     failures: QuerySet[Invitation]
@@ -98,7 +103,18 @@ def state_counts(invitations: QuerySet[Invitation]) -> dict[str, int]:
 
 def bulk_send_progress(bulk: BulkSend) -> BulkSendProgress:
     """Counts per state of a send's invitations, the bar's steps, and the failures with the vendor's words."""
-    counts = state_counts(bulk.invitations.all())
+    counts = dict.fromkeys(InvitationState.values, 0)
+    retry: dict[str, Any] = {"n": 0, "soonest": None}
+    # One query: counts per state, and how many unsent ones wait for a retry and until when.
+    rows = bulk.invitations.order_by().values("state")
+    waits = Q(state__in=_UNSENT, next_attempt_at__isnull=False)
+    for row in rows.annotate(
+        n=Count("pk"), waiting=Count("pk", filter=waits), soonest=Min("next_attempt_at", filter=waits)
+    ):
+        counts[row["state"]] = row["n"]
+        if row["waiting"]:
+            retry["n"] += row["waiting"]
+            retry["soonest"] = min(filter(None, [retry["soonest"], row["soonest"]]))
     made = sum(counts.values())
     pending = counts[InvitationState.QUEUED] + counts[InvitationState.SENDING]
     final = sum(counts[state] for state in FINAL_STATES)
@@ -106,6 +122,15 @@ def bulk_send_progress(bulk: BulkSend) -> BulkSendProgress:
     for key, label, states in PROGRESS_STEPS:
         n = sum(counts[state] for state in states)
         steps.append({"key": key, "label": label, "count": n, "percent": round(100 * n / made, 2) if made else 0.0})
+    reason = (
+        bulk.invitations.filter(waits)
+        .exclude(last_error="")
+        .order_by("-next_attempt_at")
+        .values_list("last_error", flat=True)
+        .first()
+        if retry["n"]
+        else None
+    )
     failures = (
         bulk.invitations.filter(state=InvitationState.FAILED)
         .select_related("application__candidate")
@@ -122,6 +147,9 @@ def bulk_send_progress(bulk: BulkSend) -> BulkSendProgress:
         "skipped": bulk.skipped,
         "skipped_reasons": bulk.skipped_reasons,
         "skipped_text": describe_skips(bulk.skipped_reasons),
+        "retrying": retry["n"],
+        "retry_reason": reason or "",
+        "next_attempt_at": retry["soonest"],
         "sending_done": pending == 0,
         "done": final == made,
         "failures": failures,

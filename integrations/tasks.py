@@ -33,7 +33,7 @@ def send_invitations(self, invitation_ids: list[int]) -> None:
         services.give_up(outcome.retry_ids, outcome.last_error)
         return
     countdown = backoff(attempt, outcome.retry_after)
-    services.note_next_attempt(outcome.retry_ids, countdown)
+    services.note_next_attempt(outcome.retry_ids, countdown, outcome.last_error)
     if outcome.settled:
         send_invitations.apply_async(args=(outcome.retry_ids,), countdown=countdown)  # a fresh budget
         return

@@ -13,11 +13,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from candidates.models import Job
-from candidates.views import HtmxHttpRequest, safe_next
+from candidates.views import safe_next
 
 from . import selectors, services
 from .forms import InvitationSelectionForm, SendAssessmentForm
 from .models import BulkSend, Invitation
+from .states import InvitationState
+
+# A bulk action names at most this many of the invitations it had to leave, then counts the rest.
+REFUSALS_SHOWN = 3
 
 
 def _by(request: HttpRequest) -> User:
@@ -63,22 +67,6 @@ def _hint(bulk: BulkSend) -> str:
     }
     wanted = [label for reason, label in ticks.items() if bulk.skipped_reasons.get(reason)]
     return f" To send to them too, tick {' and '.join(wanted)}." if wanted else ""
-
-
-@permission_required("integrations.view_invitation", raise_exception=True)
-def bulk_send(request: HtmxHttpRequest, pk: int) -> HttpResponse:
-    bulk = get_object_or_404(BulkSend.objects.select_related("assessment__account", "created_by"), pk=pk)
-    progress = selectors.bulk_send_progress(bulk)
-    still_open = sum(progress["counts"][state] for state in ("queued", "sending", "invited", "started"))
-    reminds = not bulk.assessment.account.client_class.reminder_refusal(bulk.assessment.kind)
-    context = {
-        "bulk": bulk,
-        "progress": progress,
-        "can_cancel": still_open > 0,
-        "can_remind": reminds and still_open > 0,
-    }
-    template = "integrations/_bulk_progress.html" if request.htmx else "integrations/bulk_send.html"
-    return render(request, template, context)
 
 
 @permission_required("integrations.view_invitation", raise_exception=True)
@@ -168,26 +156,31 @@ def act_on_invitations(request: HttpRequest, pk: int, action: str) -> HttpRespon
             messages.error(request, " ".join(map(str, error)))
         return redirect(safe_next(request, default=job.get_absolute_url()))
     invitations = selectors.open_invitations(form.selected(), form.cleaned_data.get("invitations_of"))
-    _act(request, invitations, action)
+    act(request, invitations, action)
     return redirect(safe_next(request, default=job.get_absolute_url()))
 
 
 @require_POST
 @permission_required("integrations.change_invitation", raise_exception=True)
 def act_on_bulk_send(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Cancel or remind the invitations of one send that are still open."""
+    """Cancel or remind the invitations of one send that are still open, or send its failed ones again."""
     bulk = get_object_or_404(BulkSend, pk=pk)
-    _act(request, selectors.open_invitations_of_send(bulk), action)
+    if action == "retry":
+        invitations = list(selectors.invitation_rows().filter(bulk_send=bulk, state=InvitationState.FAILED))
+    else:
+        invitations = selectors.open_invitations_of_send(bulk)
+    act(request, invitations, action)
     return redirect("integrations:bulk-send", bulk.pk)
 
 
-def _act(request: HttpRequest, invitations: list[Invitation], action: str) -> None:
+def act(request: HttpRequest, invitations: list[Invitation], action: str) -> None:
     """Act on those the state and vendor allow; say how many, and why the others were left."""
     actions: dict[str, tuple[Callable[[Invitation], None], Callable[[list[Invitation], User], int], str]] = {
         "cancel": (services.lifecycle.check_cancel, services.cancel, "Canceled"),
         "remind": (services.lifecycle.check_remind, services.remind, "Asked for a reminder for"),
+        "retry": (services.lifecycle.check_retry, services.retry_failed, "Sent again"),
     }
-    check, act, verb = actions[action]
+    check, perform, verb = actions[action]
     allowed: list[Invitation] = []
     refused: list[str] = []
     for invitation in invitations:
@@ -198,9 +191,15 @@ def _act(request: HttpRequest, invitations: list[Invitation], action: str) -> No
         else:
             allowed.append(invitation)
     if allowed:
-        act(allowed, _by(request))
+        perform(allowed, _by(request))
         messages.success(request, f"{verb} {len(allowed)} invitation{'s' if len(allowed) != 1 else ''}.")
     elif not refused:
-        messages.warning(request, "There is no open invitation among them: nothing was changed.")
-    for reason in dict.fromkeys(refused):
+        none = "failed invitation" if action == "retry" else "open invitation"
+        messages.warning(request, f"There is no {none} among them: nothing was changed.")
+    distinct = list(dict.fromkeys(refused))
+    for reason in distinct[:REFUSALS_SHOWN]:
         messages.warning(request, reason)
+    if len(distinct) > REFUSALS_SHOWN:
+        messages.warning(
+            request, f"{len(distinct) - REFUSALS_SHOWN} more were left as they are, for reasons like these."
+        )

@@ -8,7 +8,16 @@ from .planning import SendPlan, Skip, describe_skips, plan_send
 from .polling import poll_account, poll_account_by_pk, pollable_accounts
 from .preview import SendPreview, SkipGroup, preview_send
 from .results import Results, fetch_results
-from .sending import BatchOutcome, give_up, note_next_attempt, request_invitations, send_again, send_batch, stale_sends
+from .sending import (
+    BatchOutcome,
+    give_up,
+    note_next_attempt,
+    request_invitations,
+    retry_failed,
+    send_again,
+    send_batch,
+    stale_sends,
+)
 from .webhooks import apply_webhook_event, record_webhook_events
 
 __all__ = [
@@ -41,6 +50,7 @@ __all__ = [
     "reinvite",
     "remind",
     "request_invitations",
+    "retry_failed",
     "send_again",
     "send_batch",
     "stale_sends",

@@ -84,6 +84,11 @@ def check_cancel(invitation: Invitation) -> None:
         raise ActionRefused(f"{_subject(invitation)} is already {invitation.state}: there is nothing to cancel.")
 
 
+def check_retry(invitation: Invitation) -> None:
+    if invitation.state != InvitationState.FAILED:
+        raise ActionRefused(f"{_subject(invitation)} is {invitation.state}: only a failed invitation is sent again.")
+
+
 def cancel(invitations: Sequence[Invitation], by: User | None = None, reason: str = "") -> int:
     """Cancel open invitations (all of them, or none when one cannot be). Returns how many were canceled."""
     _all_or_nothing(invitations, check_cancel)

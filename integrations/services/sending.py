@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
@@ -357,10 +357,13 @@ def _note_retry(invitation: Invitation, error: VendorError, outcome: BatchOutcom
         outcome.retry_after = max(outcome.retry_after or 0, error.retry_after)
 
 
-def note_next_attempt(invitation_ids: list[int], countdown: float) -> None:
-    """When the retry of these comes, for the send's page to say beside the reason. One query."""
+def note_next_attempt(invitation_ids: list[int], countdown: float, reason: str = "") -> None:
+    """When the retry of these comes and why, for the send's page to say. One query."""
     when = timezone.now() + timedelta(seconds=countdown)
-    Invitation.objects.filter(pk__in=invitation_ids, state__in=_UNSENT).update(next_attempt_at=when)
+    changes: dict[str, Any] = {"next_attempt_at": when}
+    if reason:
+        changes["last_error"] = reason[:2000]
+    Invitation.objects.filter(pk__in=invitation_ids, state__in=_UNSENT).update(**changes)
 
 
 def stale_sends(older_than: timedelta) -> list[int]:
@@ -375,22 +378,38 @@ def stale_sends(older_than: timedelta) -> list[int]:
 
 def send_again(invitation: Invitation, by: User | None = None) -> bool:
     """Queue a failed invitation once more (after the candidate's details were fixed, say)."""
+    return retry_failed([invitation], by) == 1
+
+
+def retry_failed(invitations: Sequence[Invitation], by: User | None = None) -> int:
+    """Queue failed invitations once more, in the vendor's batch sizes; one that a later round replaced,
+    or that is no longer failed, stays as it is. Returns how many were queued."""
     from ..tasks import send_invitations
 
+    queued: dict[int, list[int]] = {}  # batch size -> ids
+    for invitation in invitations:
+        if _requeue(invitation, by):
+            size = invitation.assessment.account.client_class.max_batch_size
+            queued.setdefault(size, []).append(invitation.pk)
+    for size, ids in queued.items():
+        for start in range(0, len(ids), size):
+            transaction.on_commit(partial(send_invitations.delay, ids[start : start + size]))
+    return sum(len(ids) for ids in queued.values())
+
+
+def _requeue(invitation: Invitation, by: User | None) -> bool:
     later = Invitation.objects.filter(
         application_id=invitation.application_id, assessment_id=invitation.assessment_id, round__gt=invitation.round
     )
     if later.exists():
         return False  # a later round replaced it
     who = getattr(by, "username", None) or "the system"
-    moved = record_state(
+    return record_state(
         invitation,
         InvitationState.QUEUED,
         source=Source.USER if by else Source.SYSTEM,
         message=f"Sent again by {who}.",
         expect=[InvitationState.FAILED],
         last_error="",
+        next_attempt_at=None,
     )
-    if moved:
-        transaction.on_commit(lambda: send_invitations.delay([invitation.pk]))
-    return moved

@@ -1,13 +1,18 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
 from django import template
 from django.db.models import QuerySet
+from django.urls import reverse
 
-from integrations.models import Assessment, Invitation
+from candidates.models import Job
+from integrations.models import Assessment, Invitation, StageAssessment
+from integrations.selectors import grouped_assessment_choices, sendable_assessments
 from integrations.selectors import mappable_assessments as _mappable_assessments
 from integrations.services.planning import LIVE_STATES
-from integrations.states import OPEN_STATES, InvitationState
+from integrations.states import FINAL_STATES, OPEN_STATES, InvitationState
 
 register = template.Library()
 
@@ -16,6 +21,63 @@ register = template.Library()
 def mappable_assessments() -> QuerySet[Assessment]:
     """{% mappable_assessments as assessments %}: what a recruiter can send."""
     return _mappable_assessments()
+
+
+@register.filter
+def latest_rounds(invitations: Iterable[Invitation]) -> list[Invitation]:
+    """Each assessment's latest round, in the order given: an expired first round re-sent shows once, as sent."""
+    latest: dict[int, Invitation] = {}
+    for invitation in invitations:
+        kept = latest.get(invitation.assessment_id)
+        if kept is None or invitation.round > kept.round:
+            latest[invitation.assessment_id] = invitation
+    return list(latest.values())
+
+
+@register.filter
+def any_live(invitations: Iterable[Invitation]) -> bool:
+    """Whether any of these can still change (the job page keeps refreshing its badges while one can)."""
+    return any(invitation.state not in FINAL_STATES for invitation in invitations)
+
+
+# How often the job page asks for its badges while one of them can still change.
+BADGE_POLL_SECONDS = 3
+
+
+@dataclass(frozen=True)
+class BadgePoll:
+    live: bool
+    url: str
+    seconds: int = BADGE_POLL_SECONDS
+
+
+@register.simple_tag
+def badge_poll(job: Job, applications: Iterable[Any]) -> BadgePoll:
+    """{% badge_poll job page as poll %}: the refresh of the badges shown, while any can still change."""
+    shown = list(applications)
+    live = any(any_live(application.invitations.all()) for application in shown)
+    query = urlencode([("a", application.pk) for application in shown])
+    return BadgePoll(live=live, url=f"{reverse('integrations:job-badges', args=[job.pk])}?{query}")
+
+
+@dataclass(frozen=True)
+class SendChoices:
+    groups: list[tuple[str, list[tuple[int, str]]]]
+    preselected: int | None
+
+
+@register.simple_tag
+def send_choices(job: Job, stage: object = None) -> SendChoices:
+    """{% send_choices job stage_filter as choices %}: the send dialog's assessments grouped by vendor account,
+    and which is chosen at first: the filtered stage's mapping, else the job's only mapping. Two queries."""
+    mappings = StageAssessment.objects.filter(
+        stage__job=job, assessment__active=True, assessment__account__enabled=True
+    )
+    by_stage = dict(mappings.values_list("stage_id", "assessment_id"))
+    preselected = by_stage.get(int(str(stage))) if str(stage or "").isdigit() else None
+    if preselected is None and len(set(by_stage.values())) == 1:
+        preselected = next(iter(by_stage.values()))
+    return SendChoices(grouped_assessment_choices(sendable_assessments()), preselected)
 
 
 @dataclass(frozen=True)

@@ -23,16 +23,6 @@ SHOTS = settings.VAR_DIR / "screenshots"
 
 
 @pytest.fixture
-def eager_tasks():
-    """The tasks the pages enqueue run at once, in the server's thread, against the sandbox."""
-    from config.celery_app import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
-@pytest.fixture
 def invited(sandbox, eager_tasks):
     account = VendorAccountFactory(vendor="hireflix", name="Hireflix", base_url=sandbox.url_for("hireflix"))
     services.sync_catalog(account)

@@ -62,9 +62,10 @@ def test_recruiter_sends_an_assessment_to_everyone_matching(page: Page, live_ser
     page.get_by_role("button", name="Log in").click()
 
     page.get_by_label("all 2 matching").check()
+    page.get_by_role("button", name="Send assessment…").click()
     page.get_by_label("Assessment to send").select_option(index=1)
-    page.get_by_role("button", name="Send assessment").click()
+    page.get_by_role("button", name="Send to 2 candidates").click()
 
     expect(page.get_by_role("status")).to_contain_text("to 2 candidates")
-    expect(page.locator(".stats")).to_contain_text("2asked")
+    expect(page.locator("#progress [data-count=queued]")).to_have_text("2")
     assert [len(batch) for batch in enqueued] == [2]

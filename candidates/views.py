@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -42,10 +42,7 @@ def job_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "move_form": MoveApplicationsForm(job=job),
         "querystring": _without_page(request),
-        # The bulk forms carry the filters along, so that "all matching" means what the page shows.
-        "carried_filters": [
-            (name, value) for name, values in request.GET.lists() if name != "page" for value in values
-        ],
+        "carried_filters": carried_filters(request.GET),
     }
     # htmx swaps only the table when the filters change.
     template = "candidates/_applications.html" if request.htmx else "candidates/job_detail.html"
@@ -97,6 +94,12 @@ def safe_next(request: HttpRequest, default: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return default
+
+
+def carried_filters(params: QueryDict, leave: tuple[str, ...] = ("page",)) -> list[tuple[str, str]]:
+    """The list's filters as (name, value) pairs for a bulk form to carry, so that "all matching" means
+    what the page shows."""
+    return [(name, value) for name, values in params.lists() if name not in leave for value in values]
 
 
 def _without_page(request: HttpRequest) -> str:

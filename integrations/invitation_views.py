@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from candidates.views import HtmxHttpRequest, safe_next
+from candidates.views import HtmxHttpRequest, carried_filters, safe_next
 
 from . import selectors
 from .filters import InvitationPageFilter
@@ -69,7 +69,7 @@ def page_context(request: HttpRequest, filtered: InvitationPageFilter) -> dict[s
         "filter": filtered,
         "page": Paginator(filtered.qs, PAGE_SIZE).get_page(request.GET.get("page")),
         "querystring": params.urlencode(),
-        "carried_filters": [(name, value) for name, values in params.lists() if name != "format" for value in values],
+        "carried_filters": carried_filters(params, leave=("format",)),
     }
 
 

@@ -4,23 +4,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import template
-from django.db.models import QuerySet
 from django.urls import reverse
 
 from candidates.models import Job
-from integrations.models import Assessment, Invitation, StageAssessment
+from integrations.models import Invitation, StageAssessment
 from integrations.selectors import grouped_assessment_choices, sendable_assessments
-from integrations.selectors import mappable_assessments as _mappable_assessments
 from integrations.services.planning import LIVE_STATES
 from integrations.states import FINAL_STATES, OPEN_STATES, InvitationState
 
 register = template.Library()
-
-
-@register.simple_tag
-def mappable_assessments() -> QuerySet[Assessment]:
-    """{% mappable_assessments as assessments %}: what a recruiter can send."""
-    return _mappable_assessments()
 
 
 @register.filter
@@ -34,7 +26,6 @@ def latest_rounds(invitations: Iterable[Invitation]) -> list[Invitation]:
     return list(latest.values())
 
 
-@register.filter
 def any_live(invitations: Iterable[Invitation]) -> bool:
     """Whether any of these can still change (the job page keeps refreshing its badges while one can)."""
     return any(invitation.state not in FINAL_STATES for invitation in invitations)

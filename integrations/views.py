@@ -76,7 +76,13 @@ def invitation_results(request: HttpRequest, pk: int) -> HttpResponse:
         Invitation.objects.select_related("assessment__account", "application__candidate"), pk=pk
     )
     results = services.fetch_results(invitation)
-    context = {"invitation": invitation, "links": results.links, "media": results.media, "error": results.error}
+    context = {
+        "invitation": invitation,
+        "links": results.links,
+        "media": results.media,
+        "error": results.error,
+        "advice": results.advice,
+    }
     return render(request, "integrations/_results.html", context)
 
 

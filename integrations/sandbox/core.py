@@ -25,6 +25,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -392,8 +393,10 @@ class Sandbox:
             return _access_denied("Invalid signature")
         if expires < self.clock.time() * 1000:
             return _access_denied("Access denied: the URL has expired")
-        kind = "image/png" if path.endswith(".png") else "video/mp4"
-        return Response(f"sandbox media {path}".encode(), content_type=kind)
+        data, kind = _MEDIA["poster.png" if path.endswith(".png") else "answer.mp4"]
+        response = Response(data, content_type=kind)
+        # Browsers ask for byte ranges to start and seek a video.
+        return response.make_conditional(request, accept_ranges=True, complete_length=len(data))
 
     # --- control API state ------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
@@ -411,6 +414,18 @@ class Sandbox:
                 for name, v in self.vendors.items()
             },
         }
+
+
+def _load_media() -> dict[str, tuple[bytes, str]]:
+    """Every answer plays the same few-KB clip (media/README.md says how it is made)."""
+    folder = Path(__file__).with_name("media")
+    return {
+        name: ((folder / name).read_bytes(), kind)
+        for name, kind in (("answer.mp4", "video/mp4"), ("poster.png", "image/png"))
+    }
+
+
+_MEDIA = _load_media()
 
 
 def _access_denied(message: str) -> Response:

@@ -26,6 +26,15 @@ def latest_rounds(invitations: Iterable[Invitation]) -> list[Invitation]:
     return list(latest.values())
 
 
+@register.filter
+def state_label(state: str) -> str:
+    """An invitation state in words, as its badge says it ("invited" -> "Invited")."""
+    try:
+        return str(InvitationState(state).label)
+    except ValueError:
+        return state
+
+
 def any_live(invitations: Iterable[Invitation]) -> bool:
     """Whether any of these can still change (the job page keeps refreshing its badges while one can)."""
     return any(invitation.state not in FINAL_STATES for invitation in invitations)

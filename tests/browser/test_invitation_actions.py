@@ -9,8 +9,8 @@ from playwright.sync_api import Page, expect
 from candidates.roles import RECRUITER
 from integrations import services
 from integrations.models import Assessment, Invitation
+from tests.browser.pages import log_in
 from tests.factories import (
-    PASSWORD,
     ApplicationFactory,
     CandidateFactory,
     JobFactory,
@@ -38,10 +38,7 @@ def invited(sandbox, eager_tasks):
 
 def test_cancel_then_invite_again_from_the_candidate_page(page: Page, live_server, invited, sandbox):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.goto(f"{live_server.url}{invited.application.candidate.get_absolute_url()}")
-    page.get_by_label("Username").fill("riley")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, f"{live_server.url}{invited.application.candidate.get_absolute_url()}")
     card = page.locator(f"#invitation-{invited.pk}")
     expect(card.locator(".badge")).to_have_text("Invited")
     expect(card).to_contain_text("Hireflix emails its own reminders")  # no Remind button pretending

@@ -13,8 +13,8 @@ from candidates.models import Stage
 from candidates.roles import RECRUITER
 from integrations import services
 from integrations.models import Assessment, Invitation
+from tests.browser.pages import log_in
 from tests.factories import (
-    PASSWORD,
     ApplicationFactory,
     CandidateFactory,
     JobFactory,
@@ -48,13 +48,6 @@ def day(sandbox, eager_tasks):
     services.request_invitations(applications[:2], assessment)
     UserFactory(username="riley", first_name="Riley", last_name="Reed", role=RECRUITER)
     return {"job": job, "video": video, "assessment": assessment, "account": account}
-
-
-def log_in(page: Page, url: str) -> None:
-    page.goto(url)
-    page.get_by_label("Username").fill("riley")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def no_sideways_scroll(page: Page) -> bool:

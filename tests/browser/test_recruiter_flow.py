@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from candidates.roles import RECRUITER
+from tests.browser.pages import log_in
 from tests.factories import PASSWORD, ApplicationFactory, CandidateFactory, JobFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,10 +57,7 @@ def test_recruiter_sends_an_assessment_to_everyone_matching(page: Page, live_ser
 
     account = VendorAccountFactory(vendor="hireflix", name="Hireflix", base_url=sandbox.url_for("hireflix"))
     services.sync_catalog(account)
-    page.goto(f"{live_server.url}/jobs/{pipeline.pk}/?q=okafor")
-    page.get_by_label("Username").fill("riley")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, f"{live_server.url}/jobs/{pipeline.pk}/?q=okafor")
 
     page.get_by_label("all 2 matching").check()
     page.get_by_role("button", name="Send assessment…").click()

@@ -26,6 +26,21 @@ def test_presigned_media_expires(sandbox):
     assert requests.get(forged, timeout=5).status_code == 403
 
 
+def test_presigned_media_is_a_real_video_a_browser_can_seek(sandbox):
+    url = sandbox.app.hub.presign(sandbox.url, "hireflix/answer/1.mp4", ttl=60)
+    whole = requests.get(url, timeout=5)
+    assert whole.headers["Content-Type"] == "video/mp4"
+    assert whole.headers["Accept-Ranges"] == "bytes"
+    assert whole.content[4:8] == b"ftyp"  # an MP4 file, not a placeholder
+    part = requests.get(url, headers={"Range": "bytes=100-199"}, timeout=5)
+    assert part.status_code == 206
+    assert part.content == whole.content[100:200]
+    assert part.headers["Content-Range"] == f"bytes 100-199/{len(whole.content)}"
+    poster = requests.get(sandbox.app.hub.presign(sandbox.url, "hireflix/answer/1/00001-thumbnail.png"), timeout=5)
+    assert poster.headers["Content-Type"] == "image/png"
+    assert poster.content.startswith(b"\x89PNG")
+
+
 def test_webhook_delivery_is_retried_until_the_receiver_answers(sandbox, sandbox_clock):
     import threading
 

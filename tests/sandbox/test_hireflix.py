@@ -1151,3 +1151,20 @@ def test_reset_restores_the_seeded_catalog(sandbox):
     assert position_ids(sandbox) == before
     counters = requests.get(f"{sandbox.url}/_control/hireflix/counters", timeout=5).json()
     assert counters["invites"] == {}
+
+
+def test_candidates_links_can_lead_to_the_sandbox_itself_and_open_there(sandbox):
+    """The document's host by default; the demo asks for links its browser can open."""
+
+    def public_link(email: str) -> str:
+        interview_id = invite(sandbox, graduate(sandbox), email)["id"]
+        return data(sandbox, INTERVIEW, {"id": interview_id})["interview"]["url"]["public"]
+
+    assert public_link("doc@example.com").startswith("https://app.hireflix.com/")
+    assert control(sandbox, "hireflix/options", {"links_on_sandbox": True}).status_code == 200
+    link = public_link("demo@example.com")
+    assert link.startswith(f"{sandbox.url}/hireflix/app/")
+    page = requests.get(link, timeout=5)
+    assert page.status_code == 200
+    assert "Hello Ada, this is your video interview" in page.text
+    assert requests.get(f"{sandbox.url}/hireflix/app/nope", timeout=5).status_code == 404

@@ -24,6 +24,8 @@ class Command(BaseCommand):
         url = f"http://{host}:{port}"
         app = SandboxApp(base_url=url)
         app.hub.auto_complete_seconds = auto_complete
+        # The demo opens candidates' links: they must lead to this sandbox, not to the vendor.
+        app.hub.vendors["hireflix"].options["links_on_sandbox"] = True
         self.stdout.write(f"Vendor sandbox on {url} ({', '.join(app.hub.vendors)})")
         if auto_complete is not None:
             self.stdout.write(f"Every new invite completes after {auto_complete:g}s")

@@ -50,6 +50,8 @@ class HireflixSim(VendorSim):
             Rule("/me", endpoint="graphql", methods=["POST"]),
             # Where share links lead: the sandbox's stand-in for shared.hireflix.com.
             Rule("/shared/interview/<link_id>", endpoint="shared_interview", methods=["GET"]),
+            # With ``links_on_sandbox``: the stand-in for app.hireflix.com, where candidates record.
+            Rule("/app/<interview_hash>", endpoint="candidate_page", methods=["GET"]),
         ]
     )
     credentials = {
@@ -61,6 +63,9 @@ class HireflixSim(VendorSim):
         "default_page_size": 10,
         "max_page_size": 100,
         "invites_per_period": 1000,
+        # Candidates' links as the document gives them (app.hireflix.com), or on the sandbox's own
+        # host so that a demo's links open somewhere.
+        "links_on_sandbox": False,
     }
 
     def reset(self) -> None:
@@ -144,6 +149,15 @@ class HireflixSim(VendorSim):
         position = self.account.positions[interview.position_id]
         return _page(position.name, "\n".join(parts), 200)
 
+    def candidate_page(self, request: Request, interview_hash: str) -> Response:
+        interview = next((i for i in self.account.interviews.values() if i.hash == interview_hash), None)
+        if interview is None or interview.deleted_at is not None:
+            return _page("Interview not found", "<p>This interview does not exist or was canceled.</p>", 404)
+        position = self.account.positions[interview.position_id]
+        greeting = f"Hello {interview.first_name}, this is your video interview. Status: {interview.status}."
+        body = f"<p>{html.escape(greeting)}</p>"
+        return _page(position.name, body, 200)
+
     # --- views -----------------------------------------------------------------------
     def position_data(self, position: Position) -> dict[str, Any]:
         return {
@@ -183,7 +197,7 @@ class HireflixSim(VendorSim):
             "answered": interview.answered,
             "thumbnail": self._media(f"answer/{first_answer.id}/00001-thumbnail.png") if first_answer else None,
             "url": {
-                "public": f"https://app.hireflix.com/{interview.hash}",
+                "public": f"{self._app_host()}/{interview.hash}",
                 "short": f"hflx.io/c/{interview.hash}",
                 "private": f"https://admin.hireflix.com/jobs/{position.id}/interview/{interview.id}",
             },
@@ -213,6 +227,11 @@ class HireflixSim(VendorSim):
                 "words": _words(answer.text, answer.duration),
             },
         }
+
+    def _app_host(self) -> str:
+        if self.option("links_on_sandbox"):
+            return f"{self.base_url.rstrip('/')}/{self.name}/app"
+        return "https://app.hireflix.com"
 
     def _media(self, path: str) -> str:
         """A fresh pre-signed URL on every view; the TTL is the hub's."""

@@ -18,6 +18,7 @@ from candidates.models import Application, Candidate
 
 from .. import selectors
 from ..models import Assessment, BulkSend, Invitation, InvitationEvent, Vendor
+from ..services.planning import Skip
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -194,6 +195,23 @@ class SendAssessmentSerializer(serializers.Serializer):
         attrs["applications"] = ids
         attrs["options"] = selectors.invite_options(jobs[ids[0]], attrs["assessment"])
         return attrs
+
+
+class SkipGroupSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=[(s.value, s.label) for s in Skip], help_text="Why they are left out.")
+    count = serializers.IntegerField()
+    phrase = serializers.CharField(help_text='The reason in words, with its count: "3 are in a rejected or hired stage".')
+    hint = serializers.CharField(help_text="What would include them.")
+    application_ids = serializers.ListField(child=serializers.IntegerField())
+
+
+class SendPreviewSerializer(serializers.Serializer):
+    """What the same send would do now; nothing is written."""
+
+    invite_count = serializers.IntegerField(help_text="How many would be invited.")
+    invite_ids = serializers.ListField(child=serializers.IntegerField(), help_text="Their application ids.")
+    skipped_count = serializers.IntegerField(help_text="How many would be left out.")
+    groups = SkipGroupSerializer(many=True, help_text="Those left out, by reason, in a fixed order.")
 
 
 class InvitationIdsSerializer(serializers.Serializer):

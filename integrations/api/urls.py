@@ -14,6 +14,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("candidates.api.urls")),
     path("assessments/", views.AssessmentList.as_view(), name="assessment-list"),
     path("bulk-sends/", views.BulkSendCreate.as_view(), name="bulk-send-create"),
+    path("bulk-sends/preview/", views.BulkSendPreview.as_view(), name="bulk-send-preview"),
     path("bulk-sends/<int:pk>/", views.BulkSendDetail.as_view(), name="bulk-send"),
     path("invitations/", views.InvitationList.as_view(), name="invitation-list"),
     path("invitations/<int:pk>/", views.InvitationDetail.as_view(), name="invitation-detail"),

@@ -26,6 +26,7 @@ from .serializers import (
     InvitationIdsSerializer,
     InvitationSerializer,
     SendAssessmentSerializer,
+    SendPreviewSerializer,
 )
 
 
@@ -72,6 +73,30 @@ class BulkSendCreate(generics.GenericAPIView):
         )
         location = reverse("api:bulk-send", args=[bulk.pk])
         return Response(BulkSendSerializer(bulk).data, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class BulkSendPreview(generics.GenericAPIView):
+    """What the same body posted to bulk-sends/ would do now: who is invited, who is left out and why.
+
+    Writes nothing; the send runs the same plan, so both agree unless the data changes in between.
+    """
+
+    serializer_class = SendAssessmentSerializer
+    required_permissions = {"POST": ["integrations.add_invitation"]}
+
+    @extend_schema(responses={200: SendPreviewSerializer})
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        preview = services.preview_send(
+            data["applications"],
+            data["assessment"],
+            include_ended=data["include_ended"],
+            include_completed=data["include_completed"],
+            include_closed=data["include_closed"],
+        )
+        return Response(SendPreviewSerializer(preview).data)
 
 
 class BulkSendDetail(generics.RetrieveAPIView):

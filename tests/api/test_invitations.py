@@ -75,6 +75,43 @@ def test_candidates_already_invited_are_skipped_and_reported(recruiter_api, job,
     assert Invitation.objects.filter(bulk_send_id=body["id"]).count() == 3
 
 
+def test_a_preview_says_who_would_be_invited_and_who_left_out_and_writes_nothing(recruiter_api, job, assessment):
+    applications = ApplicationFactory.create_batch(4, job=job)
+    send(recruiter_api, assessment, applications[:1])
+    no_email = ApplicationFactory(job=job, candidate=CandidateFactory(email=""))
+    rejected = ApplicationFactory(job=job, stage=job.stages.get(kind="rejected"))
+    body = {"assessment": assessment.pk, "applications": [a.pk for a in [*applications, no_email, rejected]]}
+
+    response = recruiter_api.post(reverse("api:bulk-send-preview"), body, format="json")
+    assert response.status_code == 200
+    preview = response.json()
+    assert (preview["invite_count"], preview["skipped_count"]) == (3, 3)
+    assert sorted(preview["invite_ids"]) == sorted(a.pk for a in applications[1:])
+    groups = {g["reason"]: (g["count"], g["application_ids"]) for g in preview["groups"]}
+    assert groups == {
+        "open": (1, [applications[0].pk]),
+        "closed_stage": (1, [rejected.pk]),
+        "no_email": (1, [no_email.pk]),
+    }
+    assert "Tick “include rejected and hired”" in next(
+        g["hint"] for g in preview["groups"] if g["reason"] == "closed_stage"
+    )
+    assert Invitation.objects.count() == 1 and BulkSend.objects.count() == 1  # only the first, real send
+
+    # Ticking the box the hint names includes them, in the preview as in the send.
+    body["include_closed"] = True
+    assert recruiter_api.post(reverse("api:bulk-send-preview"), body, format="json").json()["invite_count"] == 4
+    assert send(recruiter_api, assessment, [*applications, no_email]).json()["progress"]["queued"] == 3
+
+
+def test_a_preview_is_refused_like_the_send_it_previews(reader_api, recruiter_api, job, assessment):
+    body = {"assessment": assessment.pk, "applications": [ApplicationFactory(job=job).pk, ApplicationFactory().pk]}
+    assert reader_api.post(reverse("api:bulk-send-preview"), body, format="json").status_code == 403
+    refused = recruiter_api.post(reverse("api:bulk-send-preview"), body, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["applications"] == ["Send to the applications of one job at a time."]
+
+
 @pytest.mark.parametrize(
     ("problem", "field", "message"),
     [

@@ -1,0 +1,68 @@
+"""The job page and its live badges at 100 and at 10,000 applications: the same queries, one page of rows."""
+
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from candidates.models import Application, Candidate
+from integrations.models import Invitation
+from integrations.states import InvitationState
+from tests.factories import AssessmentFactory, CandidateFactory, JobFactory
+
+pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
+
+STATES = [InvitationState.INVITED, InvitationState.STARTED, InvitationState.COMPLETED, InvitationState.FAILED]
+
+
+def job_with(size: int, prefix: str):
+    """A job with ``size`` applications in its first stage, each with an invitation (every fourth one open)."""
+    job = JobFactory(title=f"Job of {size}")
+    assessment = AssessmentFactory()
+    stage = job.stages.order_by("order").first()
+    candidates = CandidateFactory.build_batch(size)
+    for n, candidate in enumerate(candidates):
+        candidate.email = f"{prefix}{n}@example.com"
+    Candidate.objects.bulk_create(candidates, batch_size=2000)
+    applications = Application.objects.bulk_create(
+        [Application(job=job, stage=stage, candidate=c, stage_entered_at=job.created_at) for c in candidates],
+        batch_size=2000,
+    )
+    Invitation.objects.bulk_create(
+        [
+            Invitation(application=a, assessment=assessment, state=STATES[n % len(STATES)])
+            for n, a in enumerate(applications)
+        ],
+        batch_size=2000,
+    )
+    return job, applications
+
+
+def page_cost(client, url: str) -> tuple[int, float]:
+    client.get(url)  # warm caches and the session
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        assert client.get(url).status_code == 200
+        seconds = time.perf_counter() - started
+    return len(queries), seconds
+
+
+def test_the_job_page_costs_the_same_queries_at_100_and_at_10000_applications(recruiter_client):
+    costs = {}
+    for size in (100, 10_000):
+        job, applications = job_with(size, prefix=f"j{size}-")
+        shown = "&".join(f"a={a.pk}" for a in applications[:50])  # the badges of one page of rows
+        costs[size] = {
+            "page": page_cost(recruiter_client, job.get_absolute_url()),
+            "filtered": page_cost(recruiter_client, f"{job.get_absolute_url()}?state=invited&sort=name"),
+            "badges": page_cost(recruiter_client, f"{reverse('integrations:job-badges', args=[job.pk])}?{shown}"),
+        }
+    print("\nJob page, queries and time per request, at 100 and at 10,000 applications")
+    for part in ("page", "filtered", "badges"):
+        (small_q, small_s), (large_q, large_s) = costs[100][part], costs[10_000][part]
+        print(
+            f"  {part:9}: {small_q:3d} queries {small_s * 1000:6.0f} ms  |  {large_q:3d} queries {large_s * 1000:6.0f} ms"
+        )
+        assert small_q == large_q, part

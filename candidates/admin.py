@@ -1,5 +1,12 @@
-from django.contrib import admin
+from typing import Any, cast
 
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import HttpRequest
+
+from . import services
 from .models import Application, Candidate, Job, Stage, StageChange
 
 
@@ -43,8 +50,27 @@ class StageChangeInline(admin.TabularInline):
         return False
 
 
+class ApplicationAdminForm(forms.ModelForm):
+    """Adding or moving an application here does what the pages do: history, stage hooks, invitations."""
+
+    class Meta:
+        model = Application
+        fields = ["candidate", "job", "stage"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean returns cleaned_data
+        job, stage = cleaned.get("job"), cleaned.get("stage")
+        if job and stage and stage.job_id != job.pk:
+            self.add_error("stage", f"“{stage.name}” is a stage of “{stage.job.title}”, not of “{job.title}”.")
+        if self.instance.pk and job and job.pk != self.instance.job_id:
+            self.add_error("job", "An application stays with its job; add the candidate to the other job instead.")
+        return cleaned
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
+    form = ApplicationAdminForm
     list_display = ["candidate", "job", "stage", "stage_entered_at"]
     list_filter = ["job", "stage__kind"]
     search_fields = ["candidate__first_name", "candidate__last_name", "candidate__email", "job__title"]
@@ -52,6 +78,16 @@ class ApplicationAdmin(admin.ModelAdmin):
     raw_id_fields = ["candidate"]
     readonly_fields = ["stage_entered_at", "created_at"]
     inlines = [StageChangeInline]
+
+    def save_model(self, request: HttpRequest, obj: Application, form: forms.ModelForm, change: bool) -> None:
+        with transaction.atomic():
+            if not change:
+                added = services.apply_to_job(obj.candidate, obj.job, obj.stage, by=cast(User, request.user))
+                obj.pk, obj.stage_entered_at, obj.created_at = added.pk, added.stage_entered_at, added.created_at
+                obj._state.adding = False
+            elif "stage" in form.changed_data:
+                services.move_to_stage([obj], obj.stage, by=cast(User, request.user))
+                obj.refresh_from_db()
 
 
 @admin.register(StageChange)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from celery.schedules import ParseException
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
+from django_celery_beat import admin as beat_admin
+from django_celery_beat.models import CrontabSchedule
 
 from candidates.models import Job
 from candidates.roles import MANAGE_INTEGRATIONS
@@ -81,7 +84,7 @@ class VendorAccountAdmin(IntegrationAdminMixin, admin.ModelAdmin):
         if obj is None:
             return [(None, {"fields": ["vendor", "name", "base_url", "enabled"]})]
         form = VendorAccountForm(instance=obj)
-        secrets = [name for name in form.fields if name.startswith("credential_")] + ["new_webhook_secret"]
+        secrets = [name for name in form.fields if name.startswith("credential_") or name == "new_webhook_secret"]
         return [
             (None, {"fields": ["vendor", "name", "enabled", "base_url", "api_base_url"]}),
             ("Keys", {"fields": secrets, "description": "Stored encrypted. Never shown again once saved."}),
@@ -258,3 +261,22 @@ class InvitationAdmin(IntegrationAdminMixin, admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+class CrontabScheduleAdmin(beat_admin.CrontabScheduleAdmin):
+    """django-celery-beat's, except that a schedule typed wrong is described as such instead of crashing the page."""
+
+    list_display = ("__str__", "described")
+    fields = ("described", "minute", "hour", "day_of_month", "month_of_year", "day_of_week", "timezone")
+    readonly_fields = ("described",)
+
+    @admin.display(description="Human readable")
+    def described(self, obj: CrontabSchedule) -> str:
+        try:
+            return obj.human_readable
+        except (ParseException, ValueError, TypeError):
+            return "Not a valid schedule: correct the fields below."
+
+
+admin.site.unregister(CrontabSchedule)
+admin.site.register(CrontabSchedule, CrontabScheduleAdmin)

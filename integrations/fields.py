@@ -45,7 +45,8 @@ class EncryptedTextField(models.TextField):
     """A string stored as a Fernet token. Not searchable, by design."""
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
-        return None if value is None or value == "" else decrypt(value)
+        # An empty value is stored in clear and read back as it was: "" stays "", never None.
+        return value if not value else decrypt(value)
 
     def get_prep_value(self, value: Any) -> str | None:
         value = super().get_prep_value(value)

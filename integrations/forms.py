@@ -71,7 +71,8 @@ class VendorAccountForm(forms.ModelForm):
         self.credential_names = list(self.instance.client_class.credential_fields)
         for name, label in self.instance.client_class.credential_fields.items():
             self.fields[f"credential_{name}"] = _secret_field(label, bool(saved.get(name)))
-        self.fields["new_webhook_secret"] = _secret_field("Webhook secret", bool(self.instance.webhook_secret))
+        if self.instance.sends_webhooks:  # WedgeHR sends none: there is no secret to ask for
+            self.fields["new_webhook_secret"] = _secret_field("Webhook secret", bool(self.instance.webhook_secret))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

@@ -200,7 +200,9 @@ class SendAssessmentSerializer(serializers.Serializer):
 class SkipGroupSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=[(s.value, s.label) for s in Skip], help_text="Why they are left out.")
     count = serializers.IntegerField()
-    phrase = serializers.CharField(help_text='The reason in words, with its count: "3 are in a rejected or hired stage".')
+    phrase = serializers.CharField(
+        help_text='The reason in words, with its count: "3 are in a rejected or hired stage".'
+    )
     hint = serializers.CharField(help_text="What would include them.")
     application_ids = serializers.ListField(child=serializers.IntegerField())
 

@@ -62,7 +62,9 @@ def test_the_job_page_costs_the_same_queries_at_100_and_at_10000_applications(re
     print("\nJob page, queries and time per request, at 100 and at 10,000 applications")
     for part in ("page", "filtered", "badges"):
         (small_q, small_s), (large_q, large_s) = costs[100][part], costs[10_000][part]
-        print(
-            f"  {part:9}: {small_q:3d} queries {small_s * 1000:6.0f} ms  |  {large_q:3d} queries {large_s * 1000:6.0f} ms"
+        small, large = (
+            f"{small_q:3d} queries {small_s * 1000:6.0f} ms",
+            f"{large_q:3d} queries {large_s * 1000:6.0f} ms",
         )
+        print(f"  {part:9}: {small}  |  {large}")
         assert small_q == large_q, part

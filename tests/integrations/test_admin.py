@@ -4,9 +4,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from candidates.models import Application
 from integrations.demo import ACCOUNTS
 from integrations.models import Assessment, StageAssessment, VendorAccount
-from tests.factories import JobFactory, UserFactory, VendorAccountFactory
+from tests.factories import CandidateFactory, JobFactory, UserFactory, VendorAccountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_admin_adds_an_account_enters_keys_tests_syncs_and_maps(integration_admi
     )
     account.refresh_from_db()
     assert account.credentials == ACCOUNTS[vendor]
-    assert account.webhook_secret == "s3"
+    assert account.webhook_secret == ("" if vendor == "wedgehr" else "s3")  # WedgeHR sends no webhooks
 
     tested = client.post(reverse("admin:integrations_vendoraccount_test", args=[account.pk]), follow=True)
     assert any("connected" in m for m in messages_of(tested)), messages_of(tested)
@@ -77,6 +78,38 @@ def test_an_enabled_account_cannot_be_saved_without_its_keys(integration_admin_c
         {"name": account.name, "base_url": "", "enabled": "on"},
     )
     assert "An enabled account needs: API key." in page.content.decode()
+
+
+@pytest.mark.parametrize("vendor", VENDORS)
+def test_keys_saved_without_a_webhook_secret_are_kept_and_the_secret_asked_only_where_webhooks_come(
+    integration_admin_client, vendor
+):
+    account = VendorAccountFactory(vendor=vendor, credentials={}, webhook_secret="")
+    url = reverse("admin:integrations_vendoraccount_change", args=[account.pk])
+    assert ('name="new_webhook_secret"' in integration_admin_client.get(url).content.decode()) == (vendor != "wedgehr")
+    keys = {f"credential_{name}": value for name, value in ACCOUNTS[vendor].items()}
+    saved = integration_admin_client.post(url, {"name": "Main", "base_url": "", "enabled": "on", **keys})
+    assert saved.status_code == 302
+    account.refresh_from_db()
+    assert (account.credentials, account.webhook_secret) == (ACCOUNTS[vendor], "")
+
+
+def test_an_application_added_in_the_admin_gets_its_history_and_a_wrong_stage_is_named(admin_client):
+    candidate, job, other = CandidateFactory(), JobFactory(title="Data Analyst"), JobFactory(title="Designer")
+    url = reverse("admin:candidates_application_add")
+    inline = {"stage_changes-TOTAL_FORMS": 0, "stage_changes-INITIAL_FORMS": 0}
+    wrong = admin_client.post(
+        url, {"candidate": candidate.pk, "job": job.pk, "stage": other.stages.first().pk, **inline}
+    )
+    assert wrong.status_code == 200
+    assert "is a stage of “Designer”, not of “Data Analyst”." in wrong.content.decode()
+
+    stage = job.stages.get(name="Video interview")
+    added = admin_client.post(url, {"candidate": candidate.pk, "job": job.pk, "stage": stage.pk, **inline})
+    assert added.status_code == 302
+    application = Application.objects.get(candidate=candidate)
+    assert application.stage == stage and application.stage_entered_at is not None
+    assert list(application.stage_changes.values_list("to_stage", flat=True)) == [stage.pk]
 
 
 def test_the_webhook_address_to_paste_is_shown(integration_admin_client):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from celery.schedules import ParseException
@@ -7,11 +9,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_POST
 from django_celery_beat import admin as beat_admin
 from django_celery_beat.models import CrontabSchedule
@@ -27,6 +31,7 @@ from .models import (
     InvitationEvent,
     StageAssessment,
     VendorAccount,
+    WebhookEvent,
 )
 from .selectors import mappable_assessments
 from .vendors.errors import VendorError
@@ -57,6 +62,21 @@ class IntegrationAdminMixin(_AdminBase):
         return request.user.has_perm(MANAGE_INTEGRATIONS) and super().has_add_permission(request)
 
 
+def action_button(model_admin: admin.ModelAdmin, action: Callable[[HttpRequest, QuerySet], None]) -> Callable:
+    """A list action as a button of the change page: runs on that one object, then back to its page."""
+    model = model_admin.model
+
+    @require_POST
+    def view(request: HttpRequest, object_id: str) -> HttpResponse:
+        obj = get_object_or_404(model, pk=object_id)
+        if not model_admin.has_change_permission(request, obj):
+            raise PermissionDenied
+        action(request, model._default_manager.filter(pk=obj.pk))
+        return redirect(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", obj.pk)
+
+    return model_admin.admin_site.admin_view(view)
+
+
 def report_check(model_admin: admin.ModelAdmin, request: HttpRequest, subject: object, result: ConnectionCheck) -> None:
     """Show a connection check the way the vendor answered it."""
     verdict = "connected" if result.ok else "failed"
@@ -70,7 +90,16 @@ class VendorAccountAdmin(IntegrationAdminMixin, admin.ModelAdmin):
     list_filter = ["vendor", "enabled"]
     search_fields = ["name"]
     actions = ["test_connection", "sync_catalog"]
-    readonly_fields = ["vendor", "api_base_url", "webhook_address", "connection", "last_checked_at", "last_synced_at"]
+    readonly_fields = [
+        "vendor",
+        "api_base_url",
+        "webhook_address",
+        "recent_deliveries",
+        "connection",
+        "health",
+        "last_checked_at",
+        "last_synced_at",
+    ]
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -88,8 +117,8 @@ class VendorAccountAdmin(IntegrationAdminMixin, admin.ModelAdmin):
         return [
             (None, {"fields": ["vendor", "name", "enabled", "base_url", "api_base_url"]}),
             ("Keys", {"fields": secrets, "description": "Stored encrypted. Never shown again once saved."}),
-            ("Webhooks", {"fields": ["webhook_address"]}),
-            ("Status", {"fields": ["connection", "last_checked_at", "last_synced_at"]}),
+            ("Webhooks", {"fields": ["webhook_address", "recent_deliveries"]}),
+            ("Status", {"fields": ["connection", "health", "last_checked_at", "last_synced_at"]}),
         ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
@@ -118,10 +147,61 @@ class VendorAccountAdmin(IntegrationAdminMixin, admin.ModelAdmin):
         if not obj.sends_webhooks:
             return f"{obj.get_vendor_display()} sends no webhooks; its status is polled."
         return format_html(
-            "<code>{}</code><br><span class='help'>Paste it into {}'s webhook settings, with the secret above.</span>",
+            "<span class='webhook-url'><code>{}</code> "
+            "<button type='button' class='button' data-copy='{}'>Copy</button></span><br>"
+            "<span class='help'>Paste it into {}'s webhook settings, with the secret above. "
+            "Keep it private: for Hireflix, which signs nothing, the address is the only secret.</span>",
+            obj.webhook_url(),
             obj.webhook_url(),
             obj.get_vendor_display(),
         )
+
+    @admin.display(description="Last deliveries")
+    def recent_deliveries(self, obj: VendorAccount) -> str:
+        if not obj.sends_webhooks:
+            return "-"
+        events = list(WebhookEvent.objects.filter(account=obj).only("received_at", "verdict", "event_type")[:10])
+        if not events:
+            return f"{obj.get_vendor_display()} has not posted to this address yet."
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (date_format(localtime(e.received_at), "M j, H:i:s"), e.get_verdict_display(), e.event_type or "-")
+                for e in events
+            ),
+        )
+        return format_html(
+            "<table class='deliveries'><thead><tr><th>Received</th><th>Verdict</th><th>Event</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            rows,
+        )
+
+    @admin.display(description="Key health")
+    def health(self, obj: VendorAccount) -> str:
+        parts = []
+        if obj.last_ok_at:
+            parts.append(f"Last worked: {date_format(localtime(obj.last_ok_at), 'M j, Y H:i')}.")
+        if obj.last_failed_at:
+            parts.append(f"Last failed: {date_format(localtime(obj.last_failed_at), 'M j, Y H:i')}: {obj.last_failure}")
+        if obj.pending_credentials:
+            since = date_format(localtime(obj.pending_since), "M j, H:i") if obj.pending_since else "?"
+            parts.append(
+                f"A new key entered {since} waits beside the current one and takes over once a check passes. "
+                f"Its last check: {obj.pending_failure or 'not yet'}"
+            )
+        return " ".join(parts) or "Not checked yet."
+
+    def save_model(self, request: HttpRequest, obj: VendorAccount, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            return
+        typed = form.cleaned_data.get("typed_credentials") or {}
+        if typed:
+            result = services.change_keys(obj, typed)
+            self.message_user(request, result.sentence(obj), messages.SUCCESS if result.check.ok else messages.WARNING)
+        elif obj.credentials and {"base_url", "enabled"} & set(form.changed_data):
+            report_check(self, request, obj, services.check_connection(obj))
 
     def response_add(self, request: HttpRequest, obj: VendorAccount, post_url_continue: str | None = None):
         # The keys are entered on the change page, in the fields of the vendor just chosen.
@@ -145,18 +225,13 @@ class VendorAccountAdmin(IntegrationAdminMixin, admin.ModelAdmin):
                 self.message_user(request, f"{account}: catalog synced ({report}).", messages.SUCCESS)
 
     def get_urls(self) -> list:
-        def button(action):
-            @require_POST
-            def view(request: HttpRequest, object_id: str) -> HttpResponse:
-                account = get_object_or_404(VendorAccount, pk=object_id)
-                if not self.has_change_permission(request, account):
-                    raise PermissionDenied
-                action(request, VendorAccount.objects.filter(pk=account.pk))
-                return redirect("admin:integrations_vendoraccount_change", account.pk)
-
-            return self.admin_site.admin_view(view)
-
+        button = partial(action_button, self)
         return [
+            path(
+                "<path:object_id>/test-typed-keys/",
+                self.admin_site.admin_view(self.test_typed_keys),
+                name="integrations_vendoraccount_test_typed",
+            ),
             path(
                 "<path:object_id>/test-connection/",
                 button(self.test_connection),
@@ -165,6 +240,26 @@ class VendorAccountAdmin(IntegrationAdminMixin, admin.ModelAdmin):
             path("<path:object_id>/sync-catalog/", button(self.sync_catalog), name="integrations_vendoraccount_sync"),
             *super().get_urls(),
         ]
+
+    def test_typed_keys(self, request: HttpRequest, object_id: str) -> JsonResponse:
+        """Test the keys and base URL as typed in the change form, saved or not; nothing is stored."""
+        if request.method != "POST":
+            return JsonResponse({"ok": False, "message": "Use the button on the account's page."}, status=405)
+        account = get_object_or_404(VendorAccount, pk=object_id)
+        if not self.has_change_permission(request, account):
+            raise PermissionDenied
+        typed = {
+            name: request.POST.get(f"credential_{name}", "").strip() for name in account.client_class.credential_fields
+        }
+        credentials = {**(account.credentials or {}), **{k: v for k, v in typed.items() if v}}
+        try:
+            base_url = forms.URLField(required=False, assume_scheme="https").clean(request.POST.get("base_url", ""))
+        except forms.ValidationError:
+            return JsonResponse({"ok": False, "message": "The base URL is not a web address (https://…)."})
+        check = services.check_keys(account, credentials, base_url)
+        which = "typed" if any(typed.values()) else "saved"
+        verdict = "work" if check.ok else "do not work"
+        return JsonResponse({"ok": check.ok, "message": f"The {which} keys {verdict}. {check.message}"})
 
 
 @admin.register(Assessment)

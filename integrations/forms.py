@@ -84,11 +84,13 @@ class VendorAccountForm(forms.ModelForm):
         missing = [self.instance.client_class.credential_fields[n] for n in self.credential_names if not merged.get(n)]
         if missing and cleaned.get("enabled"):
             raise forms.ValidationError(f"An enabled account needs: {', '.join(missing)}.")
-        cleaned["credentials"] = merged
+        # Only what was typed: the admin tests it before it replaces keys that work (services.change_keys).
+        cleaned["typed_credentials"] = {
+            name: cleaned[f"credential_{name}"] for name in self.credential_names if cleaned.get(f"credential_{name}")
+        }
         return cleaned
 
     def save(self, commit: bool = True) -> VendorAccount:
-        self.instance.credentials = self.cleaned_data["credentials"]
         if self.cleaned_data.get("new_webhook_secret"):
             self.instance.webhook_secret = self.cleaned_data["new_webhook_secret"]
         return super().save(commit)
@@ -119,7 +121,17 @@ class StageMappingForm(forms.ModelForm):
     def __init__(self, *args: Any, stage: Stage, assessments: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.stage = stage
-        cast(forms.ModelChoiceField, self.fields["assessment"]).queryset = assessments
+        field = cast(forms.ModelChoiceField, self.fields["assessment"])
+        current = self.instance.assessment if self.instance.pk else None
+        if current is not None and current not in assessments:
+            # Still mapped but no longer offered (or its account disabled): keep it visible, and choosable.
+            assessments = assessments | Assessment.objects.filter(pk=current.pk)
+        field.queryset = assessments
+        # Grouped by vendor account: the same label in two accounts cannot be confused.
+        choices = grouped_assessment_choices(field.queryset.select_related("account"))
+        field.choices = [("", "— none —"), *choices]
+        for name in ("link_expiry_days", "deadline_days"):
+            self.fields[name].widget.attrs.update(size=3, style="width: 4em")
 
 
 class SendAssessmentForm(ApplicationSelectionForm):

@@ -84,3 +84,12 @@ def remind_at_vendor(self, invitation_pk: int) -> None:
         partial(lifecycle.remind_at_vendor, invitation_pk),
         partial(lifecycle.record_given_up, invitation_pk, "asking {vendor} for a reminder"),
     )
+
+
+@shared_task(ignore_result=True)
+def check_credentials() -> dict[str, int]:
+    """The daily check of every enabled vendor account and Merge link (a waiting new key takes over if it works)."""
+    from .ats.links import check_all_links
+    from .services.credentials import check_all
+
+    return {**check_all(), **{f"merge_{k}": v for k, v in check_all_links().items()}}

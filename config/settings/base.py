@@ -181,6 +181,8 @@ CELERY_BEAT_SCHEDULE = {
     "poll-statuses": {"task": "integrations.tasks.poll_statuses", "schedule": env.float("POLL_INTERVAL", default=30.0)},
     "enforce-deadlines": {"task": "integrations.tasks.enforce_deadlines", "schedule": 900.0},
     "pull-merge-links": {"task": "integrations.ats.tasks.pull_merge_links", "schedule": 300.0},
+    # Keys that stopped working show in the admins' and recruiters' banners within a day, unused or not.
+    "check-credentials": {"task": "integrations.tasks.check_credentials", "schedule": 86_400.0},
 }
 WORKER_HEARTBEAT_STALE_AFTER = 120  # seconds without a heartbeat before the status page says so
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpRequest
+from django.urls import path
 
-from ..admin import IntegrationAdminMixin, report_check
+from ..admin import IntegrationAdminMixin, action_button, report_check
 from ..forms import MergeLinkForm, MergeStageMappingForm
 from ..models import MergeLink, MergeStageMapping, RemoteInterview
 from ..vendors.errors import VendorError
@@ -57,7 +59,15 @@ class MergeLinkAdmin(IntegrationAdminMixin, admin.ModelAdmin):
     list_filter = ["enabled"]
     search_fields = ["name", "ats_name"]
     actions = ["test_connection", "pull_now"]
-    readonly_fields = ["api_base_url", "sync_state", "last_synced_at", "last_error", "last_push_error"]
+    readonly_fields = [
+        "api_base_url",
+        "connection",
+        "capabilities",
+        "sync_state",
+        "last_synced_at",
+        "last_error",
+        "last_push_error",
+    ]
     inlines = [MergeStageMappingInline]
     fieldsets = [
         (None, {"fields": ["name", "ats_name", "enabled", "base_url", "api_base_url", "remote_user_id"]}),
@@ -68,6 +78,7 @@ class MergeLinkAdmin(IntegrationAdminMixin, admin.ModelAdmin):
                 "description": "Stored encrypted. Never shown again once saved.",
             },
         ),
+        ("Connection", {"fields": ["connection", "capabilities"]}),
         ("Sync", {"fields": ["sync_state", "last_synced_at", "last_error", "last_push_error"]}),
     ]
 
@@ -86,7 +97,24 @@ class MergeLinkAdmin(IntegrationAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="Problems")
     def problems(self, obj: MergeLink) -> str:
-        return "; ".join(e for e in (obj.last_error, obj.last_push_error) if e) or "—"
+        failed_check = obj.last_check_message if obj.last_check_ok is False else ""
+        found = (failed_check, obj.last_error, obj.last_push_error, obj.capabilities)
+        return "; ".join(e for e in found if e) or "—"
+
+    @admin.display(description="Connection")
+    def connection(self, obj: MergeLink) -> str:
+        if obj.last_check_ok is None:
+            return "Not checked yet: press Test connection."
+        verdict = "OK" if obj.last_check_ok else "Failed"
+        return f"{verdict} ({obj.last_checked_at:%Y-%m-%d %H:%M} UTC): {obj.last_check_message}"
+
+    def get_urls(self) -> list:
+        button = partial(action_button, self)
+        return [
+            path("<path:object_id>/test-connection/", button(self.test_connection), name="integrations_mergelink_test"),
+            path("<path:object_id>/pull-now/", button(self.pull_now), name="integrations_mergelink_pull"),
+            *super().get_urls(),
+        ]
 
     @admin.display(description="Stage mappings")
     def mapping_count(self, obj: MergeLink) -> int:

@@ -38,6 +38,7 @@ from urllib.parse import quote
 
 import requests
 
+from ..vendors.base import failed_check
 from ..vendors.errors import Permanent
 from ..vendors.http import VendorHTTP, json_of
 from ..vendors.parsing import iso_z, json_body
@@ -500,7 +501,7 @@ class MergeClient:
         try:
             self.http.get_json("/interviews", params={"page_size": 1})
         except Permanent as exc:
-            return ConnectionCheck(False, exc.message)
+            return failed_check(exc)
         return ConnectionCheck(True, "Merge accepted the API key and the linked account token.")
 
     # --- interviews ----------------------------------------------------------------------------

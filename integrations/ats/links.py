@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from ..models import MergeLink
 from ..ratelimit import key_of, throttle_for
+from ..vendors.base import failed_check
 from ..vendors.errors import VendorError
 from ..vendors.types import ConnectionCheck
 from .client import Job, JobInterviewStage, MergeClient, SyncPosition, format_datetime, parse_datetime
@@ -23,11 +25,56 @@ def client_for(link: MergeLink) -> MergeClient:
 
 
 def check_link(link: MergeLink) -> ConnectionCheck:
-    """Whether Merge accepts the link's API key and account token."""
+    """Whether Merge accepts the link's API key and account token; remembered on the link."""
     try:
-        return client_for(link).check_credentials()
+        check = client_for(link).check_credentials()
     except VendorError as exc:
-        return ConnectionCheck(ok=False, message=str(exc))
+        check = failed_check(exc)
+    if check.ok:
+        link.capabilities = describe_capabilities(link)
+    link.last_checked_at, link.last_check_ok = timezone.now(), check.ok
+    link.last_check_message, link.last_check_problem = check.message[:2000], check.problem
+    fields = ["last_checked_at", "last_check_ok", "last_check_message", "last_check_problem", "capabilities"]
+    link.save(update_fields=fields)
+    return check
+
+
+# What we write when an invitation moves, and what it means to the recruiter when the ATS lacks it.
+_PUSHED_FIELDS = {
+    "organizer": "the organizer",
+    "interviewers": "the interviewers",
+    "location": "the link to the assessment",
+    "start_at": "the start time",
+    "end_at": "the end time",
+    "status": "the status",
+}
+
+
+def describe_capabilities(link: MergeLink) -> str:
+    """What the linked ATS cannot do, in words; empty when it takes everything we write."""
+    try:
+        meta = client_for(link).interview_post_meta()
+    except VendorError as exc:
+        return f"Merge could not say what {link.ats_label} accepts ({exc})."
+    if not meta.supports_create:
+        return (
+            f"{link.ats_label} accepts no new interviews through Merge: its interviews are read here, "
+            "but invitations are not written back to it."
+        )
+    notes = []
+    lacking = [words for name, words in _PUSHED_FIELDS.items() if name not in meta.available_fields]
+    if lacking:
+        notes.append(f"{link.ats_label} does not take {', '.join(lacking)}; interviews are written without them.")
+    if meta.remote_user_id_required and not link.remote_user_id:
+        notes.append(f"{link.ats_label} needs a remote user id (above) before interviews can be written back.")
+    return " ".join(notes)
+
+
+def check_all_links() -> dict[str, int]:
+    counts = {"ok": 0, "failed": 0}
+    for link in MergeLink.objects.filter(enabled=True):
+        counts["ok" if check_link(link).ok else "failed"] += 1
+    return counts
 
 
 def position_of(link: MergeLink) -> SyncPosition:

@@ -1,6 +1,7 @@
 """Writes of the integrations app. Views, admin actions and tasks call these."""
 
-from .accounts import SyncReport, check_connection, map_stage, sync_catalog
+from .accounts import SyncReport, map_stage, sync_catalog
+from .credentials import KeyChange, change_keys, check_connection, check_keys, note_refusal, refused_accounts
 from .deadlines import enforce_deadlines
 from .invitations import apply_update, find_invitation, record_state
 from .lifecycle import ActionRefused, cancel, reinvite, remind
@@ -23,6 +24,7 @@ from .webhooks import apply_webhook_event, record_webhook_events
 __all__ = [
     "ActionRefused",
     "BatchOutcome",
+    "KeyChange",
     "Results",
     "SendPlan",
     "SendPreview",
@@ -32,7 +34,9 @@ __all__ = [
     "apply_update",
     "apply_webhook_event",
     "cancel",
+    "change_keys",
     "check_connection",
+    "check_keys",
     "describe_skips",
     "enforce_deadlines",
     "fetch_results",
@@ -40,6 +44,7 @@ __all__ = [
     "give_up",
     "map_stage",
     "note_next_attempt",
+    "note_refusal",
     "plan_send",
     "poll_account",
     "poll_account_by_pk",
@@ -47,6 +52,7 @@ __all__ = [
     "preview_send",
     "record_state",
     "record_webhook_events",
+    "refused_accounts",
     "reinvite",
     "remind",
     "request_invitations",

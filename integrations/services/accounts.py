@@ -10,21 +10,6 @@ from django.utils import timezone
 from candidates.models import Stage
 
 from ..models import Assessment, StageAssessment, VendorAccount
-from ..vendors.errors import VendorError
-from ..vendors.types import ConnectionCheck
-
-
-def check_connection(account: VendorAccount) -> ConnectionCheck:
-    """Ask the vendor whether the account's keys work, and remember the answer."""
-    try:
-        result = account.client().check_credentials()
-    except VendorError as exc:
-        result = ConnectionCheck(ok=False, message=str(exc))
-    account.last_checked_at = timezone.now()
-    account.last_check_ok = result.ok
-    account.last_check_message = result.message[:2000]
-    account.save(update_fields=["last_checked_at", "last_check_ok", "last_check_message", "updated_at"])
-    return result
 
 
 @dataclass(frozen=True)

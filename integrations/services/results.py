@@ -31,7 +31,7 @@ def fetch_results(invitation: Invitation) -> Results:
 
 
 def _advice(exc: VendorError) -> str:
-    if exc.status_code in (401, 403):
+    if exc.key_refused:
         return "The vendor refused the account's key: ask your integration admin to check the account."
     if isinstance(exc, Permanent):
         return "Asking again will not change this; if the candidate has results, open them in the vendor's own app."

@@ -30,6 +30,7 @@ from ..models import Assessment, BulkSend, Invitation, InvitationEvent
 from ..states import InvitationState
 from ..vendors.errors import Permanent, Retryable, UnknownOutcome, VendorError
 from ..vendors.types import InviteRequest, InviteResult
+from .credentials import note_refusal
 from .invitations import record_state
 from .planning import Skip, plan_send
 
@@ -219,6 +220,8 @@ def _send(client: Any, invitations: list[Invitation], outcome: BatchOutcome) -> 
             _back_to_queue(invitation, exc, outcome)
         return
     except Permanent as exc:
+        if invitations:
+            note_refusal(invitations[0].assessment.account, exc)  # a refused key shows in the banners at once
         for invitation in invitations:
             _record_failed(invitation, exc)
         outcome.settled += len(invitations)

@@ -7,8 +7,9 @@ from django import template
 from django.urls import reverse
 
 from candidates.models import Job
-from integrations.models import Invitation, StageAssessment
+from integrations.models import Invitation, StageAssessment, VendorAccount
 from integrations.selectors import grouped_assessment_choices, sendable_assessments
+from integrations.services.credentials import refused_accounts
 from integrations.services.planning import LIVE_STATES
 from integrations.states import FINAL_STATES, OPEN_STATES, InvitationState
 
@@ -111,3 +112,9 @@ def invitation_actions(invitation: Invitation, siblings: Iterable[Invitation]) -
         reinvite_note=reinvite_note if latest else "",
         latest=latest,
     )
+
+
+@register.simple_tag
+def refused_keys() -> list[VendorAccount]:
+    """Enabled accounts whose key the vendor refused at the last check: every send through them fails."""
+    return list(refused_accounts())

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from . import types
-from .errors import Permanent
+from .errors import Permanent, Retryable, UnknownOutcome, VendorError
 
 
 class VendorClient:
@@ -96,3 +96,18 @@ class VendorClient:
 
     def delete_for_reinvite(self, ref: types.InvitationRef) -> None:
         raise Permanent(f"{self.label} cannot delete an invitation")
+
+
+def failed_check(exc: VendorError) -> types.ConnectionCheck:
+    """A connection check that failed with ``exc``, with the part that failed named."""
+    if exc.key_refused:
+        problem = "refused"
+    elif isinstance(exc, UnknownOutcome) or (isinstance(exc, Retryable) and exc.status_code is None):
+        problem = "unreachable"
+    else:
+        problem = "unexpected"
+    return types.ConnectionCheck(False, exc.message, problem)
+
+
+def missing_keys(message: str) -> types.ConnectionCheck:
+    return types.ConnectionCheck(False, message, "no_keys")

@@ -30,6 +30,11 @@ class VendorError(Exception):
         self.retry_after = retry_after
         self.payload = payload
 
+    @property
+    def key_refused(self) -> bool:
+        """The vendor refused the credentials (HTTP 401/403, or that code inside a GraphQL error)."""
+        return self.status_code in (401, 403) or str(self.vendor_code) in ("401", "403")
+
 
 class Retryable(VendorError):
     pass

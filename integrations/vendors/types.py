@@ -21,6 +21,8 @@ class VendorConfig:
 class ConnectionCheck:
     ok: bool
     message: str
+    # Which part failed: "no_keys", "unreachable", "refused" (the key) or "unexpected" (the answer).
+    problem: str = ""
 
 
 @dataclass(frozen=True)

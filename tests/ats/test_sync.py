@@ -4,7 +4,6 @@ imported or matched and moved into mapped stages (which invites), interviews pus
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import requests
 from django.conf import settings
 from django.urls import reverse
 
@@ -14,7 +13,7 @@ from integrations.ats import pull as ats_pull
 from integrations.ats import push as ats_push
 from integrations.ats import tasks
 from integrations.ats.client import Application as MergeApplication
-from integrations.ats.client import MergeClient, User
+from integrations.ats.client import MergeClient
 from integrations.ats.links import client_for
 from integrations.models import (
     BulkSend,
@@ -36,38 +35,6 @@ pytestmark = pytest.mark.django_db
 
 SEEDED = 120  # interviews per linked account, 3 of them deleted
 Source = InvitationEvent.Source
-
-
-@pytest.fixture
-def merge_control(sandbox):
-    def call(method, path, **body):
-        answer = requests.request(method, f"{sandbox.url}/_control/merge{path}", json=body, timeout=10)
-        assert answer.status_code < 300, answer.text
-        return answer.json()
-
-    return call
-
-
-@pytest.fixture
-def make_link(sandbox, merge_control):
-    """A MergeLink to one of the sandbox's linked accounts, acting as that ATS's first user."""
-    tokens = {a["integration"]: a["account_token"] for a in merge_control("GET", "/accounts")}
-
-    def make(ats_name="Greenhouse", **fields):
-        defaults = {
-            "name": f"Acme {ats_name}",
-            "ats_name": ats_name,
-            "base_url": f"{sandbox.url_for('merge')}/api/ats/v1",
-            "api_key": API_KEY,
-            "account_token": tokens[ats_name],
-        }
-        link = MergeLink(**{**defaults, **fields})
-        if not link.remote_user_id:
-            link.remote_user_id = User.from_api(client_for(link).http.get_json("/users")["results"][0]).id
-        link.save()
-        return link
-
-    return make
 
 
 def ats_application(link, n=0):

@@ -16,7 +16,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             accounts = list(VendorAccount.objects.select_for_update())
             for account in accounts:
-                account.save(update_fields=["credentials", "webhook_secret"])
+                account.save(update_fields=["credentials", "pending_credentials", "webhook_secret"])
             links = list(MergeLink.objects.select_for_update())
             for link in links:
                 link.save(update_fields=["api_key", "account_token"])

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from ..base import VendorClient
+from ..base import VendorClient, failed_check
 from ..errors import Duplicate, Permanent, Retryable, UnknownOutcome, VendorError
 from ..http import VendorHTTP
 from ..types import (
@@ -158,7 +158,7 @@ class HireflixClient(VendorClient):
         try:
             positions = self._field(documents.CHECK_CREDENTIALS, "positions")
         except Permanent as exc:
-            return ConnectionCheck(False, exc.message)
+            return failed_check(exc)
         return ConnectionCheck(True, f"Connected to Hireflix: {len(positions)} positions")
 
     def list_assessments(self) -> Iterator[RemoteAssessment]:

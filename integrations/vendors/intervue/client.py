@@ -12,7 +12,7 @@ from urllib.parse import quote
 import requests
 
 from .. import types
-from ..base import VendorClient
+from ..base import VendorClient, failed_check, missing_keys
 from ..errors import Permanent, UnknownOutcome
 from ..http import VendorHTTP
 from ..parsing import json_body, message_in, parse_datetime
@@ -68,11 +68,11 @@ class IntervueClient(VendorClient):
     # --- connection and catalog ---------------------------------------------------------------------
     def check_credentials(self) -> types.ConnectionCheck:
         if not (self.access_token and self.secret_key):
-            return types.ConnectionCheck(False, "intervue.io needs both the access token and the secret key")
+            return missing_keys("intervue.io needs both the access token and the secret key")
         try:
             answer = self.http.get_json("/external-interviews/getRoles", params={"pageNumber": 1, "pageSize": 1})
         except Permanent as exc:
-            return types.ConnectionCheck(False, exc.message)
+            return failed_check(exc)
         total = answer.get("totalResults") if isinstance(answer, dict) else None
         return types.ConnectionCheck(
             True, "Connected to intervue.io" + (f": {total} hiring roles" if total is not None else "")

@@ -10,7 +10,7 @@ import requests
 
 from integrations.states import InvitationState
 
-from ..base import VendorClient
+from ..base import VendorClient, failed_check, missing_keys
 from ..errors import Permanent, Retryable, VendorError
 from ..http import VendorHTTP
 from ..parsing import json_body, map_bounded, parse_datetime
@@ -55,11 +55,11 @@ class WedgeHRClient(VendorClient):
     # --- connection and catalog ---------------------------------------------------------
     def check_credentials(self) -> ConnectionCheck:
         if not self.config.credentials.get("api_token"):
-            return ConnectionCheck(False, "No API token is set.")
+            return missing_keys("No API token is set.")
         try:
             self.http.get_json("/interviews", params={"page[size]": 1})
         except Permanent as exc:
-            return ConnectionCheck(False, exc.message)
+            return failed_check(exc)
         return ConnectionCheck(True, "Connected to the WedgeHR Connect API.")
 
     def list_assessments(self) -> Iterator[RemoteAssessment]:

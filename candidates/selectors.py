@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from .models import Application, Candidate, Job, Stage, StageChange
 
@@ -59,3 +62,29 @@ def candidate_with_history(candidate_id: int) -> Candidate:
         Prefetch("invitations", queryset=invitations_with_timeline()),
     )
     return Candidate.objects.prefetch_related(Prefetch("applications", queryset=applications)).get(pk=candidate_id)
+
+
+BOARD_CARDS_PER_STAGE = 25
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    stage: Stage
+    cards: list[Application]
+    total: int  # matching applications in the stage; the column shows the first BOARD_CARDS_PER_STAGE
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.cards)
+
+
+def board_columns(applications: QuerySet[Application], stages: Iterable[Stage]) -> list[BoardColumn]:
+    """A column per stage with its first cards in the list's order: one query for the cards, one for the counts."""
+    ranked = applications.annotate(
+        place=Window(RowNumber(), partition_by=[F("stage_id")], order_by=applications.query.order_by or ["-id"])
+    ).filter(place__lte=BOARD_CARDS_PER_STAGE)
+    by_stage: dict[int, list[Application]] = {}
+    for application in ranked:
+        by_stage.setdefault(application.stage_id, []).append(application)
+    totals = dict(applications.order_by().values_list("stage_id").annotate(n=Count("id")))
+    return [BoardColumn(stage, by_stage.get(stage.pk, []), totals.get(stage.pk, 0)) for stage in stages]

@@ -35,9 +35,16 @@ def job_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job, pk=pk)
     applications = job_page_filter()(request.GET or None, job=job)
     page = Paginator(applications.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    stages = selectors.job_stages(job)
+    board = selectors.board_columns(applications.qs, stages) if request.GET.get("view") == "board" else None
     context = {
         "job": job,
-        "stages": selectors.job_stages(job),
+        "stages": stages,
+        "board": board,
+        "board_cards": [card for column in board or () for card in column.cards],
+        # The board's "N more" and the Table/Board switch keep the filters, not the page or the view.
+        "list_query": _without(request, "page", "view", "stage"),
+        "table_query": _without(request, "page", "view"),
         "filter": applications,
         "page": page,
         "move_form": MoveApplicationsForm(job=job),
@@ -103,6 +110,11 @@ def carried_filters(params: QueryDict, leave: tuple[str, ...] = ("page",)) -> li
 
 
 def _without_page(request: HttpRequest) -> str:
+    return _without(request, "page")
+
+
+def _without(request: HttpRequest, *names: str) -> str:
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in names:
+        params.pop(name, None)
     return params.urlencode()

@@ -152,3 +152,36 @@ def test_a_send_to_sixty_from_preview_to_every_one_completed(
     assert no_sideways_scroll(mobile)
     mobile.screenshot(path=SHOTS / "phone-send-dialog.png")
     phone.close()
+
+
+def test_the_board_has_a_column_per_stage_and_its_badges_follow_without_a_reload(
+    page: Page, browser, live_server, day, sandbox_clock
+):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    job = day["job"]
+    log_in(page, f"{live_server.url}{job.get_absolute_url()}")
+    page.get_by_role("link", name="Board").click()
+    column = page.get_by_role("listitem").filter(has=page.get_by_role("heading", name="Video interview"))
+    expect(column.get_by_role("heading")).to_have_text("Video interview 62")
+    expect(column.locator(".board-card")).to_have_count(25)
+    expect(column.get_by_role("link", name="37 more in the list")).to_be_visible()
+    page.screenshot(path=SHOTS / "job-board.png", full_page=True)
+
+    # Searching keeps the board, and a card's badge follows the vendor without a reload.
+    page.get_by_role("searchbox").fill("Candidate01")
+    expect(column.locator(".board-card")).to_have_count(1, timeout=LIVE)
+    assert "view=board" in page.url
+    card = column.locator(".board-card")
+    expect(card.locator(".badge")).to_contain_text("Invited")
+    sandbox_clock.advance(21)
+    services.poll_account(day["account"])
+    expect(card.locator(".badge")).to_contain_text("Completed", timeout=LIVE)
+
+    # On a phone the columns stack and nothing scrolls sideways.
+    phone = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True)
+    mobile = phone.new_page()
+    log_in(mobile, f"{live_server.url}{job.get_absolute_url()}?view=board")
+    expect(mobile.locator(".board-column").first).to_be_visible()
+    assert no_sideways_scroll(mobile)
+    mobile.screenshot(path=SHOTS / "phone-job-board.png")
+    phone.close()

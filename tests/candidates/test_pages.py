@@ -170,3 +170,30 @@ def test_pages_run_a_bounded_number_of_queries(recruiter_client, django_assert_m
         assert recruiter_client.get(reverse("candidates:job-detail", args=[job.pk])).status_code == 200
     with django_assert_max_num_queries(13):
         assert recruiter_client.get(reverse("candidates:candidate-detail", args=[candidate.pk])).status_code == 200
+
+
+def test_the_board_shows_a_column_per_stage_with_its_cards_and_counts(recruiter_client, django_assert_max_num_queries):
+    from candidates.selectors import BOARD_CARDS_PER_STAGE
+
+    job = JobFactory(title="Support Engineer")
+    video = job.stages.get(name="Video interview")
+    crowd = ApplicationFactory.create_batch(BOARD_CARDS_PER_STAGE + 3, job=job, stage=video)
+    invited = InvitationFactory(application=crowd[-1], state="invited")  # the newest, so on the board
+    offer = ApplicationFactory(job=job, stage=job.stages.get(name="Offer"), candidate__last_name="Okafor")
+
+    with django_assert_max_num_queries(15):
+        page = recruiter_client.get(f"{job.get_absolute_url()}?view=board")
+    body = page.content.decode()
+    columns = {column.stage.name: column for column in page.context["board"]}
+    assert list(columns) == [stage.name for stage in job.stages.order_by("order")]
+    assert (columns["Video interview"].total, len(columns["Video interview"].cards)) == (28, BOARD_CARDS_PER_STAGE)
+    assert [a.pk for a in columns["Offer"].cards] == [offer.pk]
+    assert f'href="?stage={video.pk}">3 more in the list</a>' in body
+    assert (
+        f'<span class="badge-name">{invited.assessment.name}</span> · ' in body
+    )  # the badges ride on the cards, and refresh while one is open
+    assert 'id="badge-poll" hx-get=' in body
+    assert 'name="view" value="board"' in body  # the filters keep the board
+
+    searched = recruiter_client.get(f"{job.get_absolute_url()}?view=board&q=okafor").context["board"]
+    assert [len(column.cards) for column in searched if column.cards] == [1]

@@ -80,9 +80,10 @@ class BoardColumn:
 
 def board_columns(applications: QuerySet[Application], stages: Iterable[Stage]) -> list[BoardColumn]:
     """A column per stage with its first cards in the list's order: one query for the cards, one for the counts."""
-    ranked = applications.annotate(
-        place=Window(RowNumber(), partition_by=[F("stage_id")], order_by=applications.query.order_by or ["-id"])
-    ).filter(place__lte=BOARD_CARDS_PER_STAGE)
+    order = [str(field) for field in applications.query.order_by] or ["-id"]  # the list's sort, per column
+    ranked = applications.annotate(place=Window(RowNumber(), partition_by=[F("stage_id")], order_by=order)).filter(
+        place__lte=BOARD_CARDS_PER_STAGE
+    )
     by_stage: dict[int, list[Application]] = {}
     for application in ranked:
         by_stage.setdefault(application.stage_id, []).append(application)

@@ -177,6 +177,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs; the integrations app adds its polling jobs here.
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "config.tasks.heartbeat", "schedule": 30.0},
+    "apply-pending-webhooks": {"task": "integrations.tasks.apply_pending_webhooks", "schedule": 30.0},
     "requeue-stale-sends": {"task": "integrations.tasks.requeue_stale_sends", "schedule": 120.0},
     "poll-statuses": {"task": "integrations.tasks.poll_statuses", "schedule": env.float("POLL_INTERVAL", default=30.0)},
     "enforce-deadlines": {"task": "integrations.tasks.enforce_deadlines", "schedule": 900.0},
@@ -215,6 +216,8 @@ INVITE_IN_DOUBT_GRACE = env.float("INVITE_IN_DOUBT_GRACE", default=VENDOR_HTTP_T
 INVITE_STALE_AFTER = env.int("INVITE_STALE_AFTER", default=600)
 # A webhook vendor's invitation unchanged for this long gets polled as a fallback.
 WEBHOOK_OVERDUE_AFTER = env.int("WEBHOOK_OVERDUE_AFTER", default=900)
+# An accepted webhook event still unapplied after this many seconds lost its task; beat applies it.
+WEBHOOK_APPLY_AFTER = env.float("WEBHOOK_APPLY_AFTER", default=30.0)
 # Public URL of this app, for the webhook addresses shown to admins.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -1,9 +1,15 @@
-"""Webhook events: stored once, deduplicated by the vendor's event identity, applied by a task."""
+"""Webhook events: stored once, deduplicated by the vendor's event identity, applied exactly once.
+
+The stored, unapplied event is the work item (an outbox): the task enqueued on commit is
+only the fast path. When the broker is down the endpoint still answers 2xx, and the beat
+sweep (and every worker at start) applies whatever was accepted and not applied yet.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -14,44 +20,59 @@ from ..vendors.types import StatusUpdate
 from ..vendors.types import WebhookEvent as VendorWebhookEvent
 from .invitations import apply_update, find_invitation, jsonable
 
+logger = logging.getLogger(__name__)
+
 
 def record_webhook_events(
     account: VendorAccount, events: list[VendorWebhookEvent], *, headers: dict[str, str], body: str
 ) -> tuple[int, int]:
-    """Store verified events; enqueue the new ones for applying. Returns (accepted, duplicates)."""
-    from ..tasks import apply_webhook_event
-
+    """Store verified events and schedule the new ones for applying. Returns (accepted, duplicates)."""
     accepted = duplicates = 0
-    for event in events:
-        row = WebhookEvent(
-            account=account,
-            vendor=account.vendor,
-            event_id=event.event_id[:200],
-            event_type=event.event_type[:100],
-            headers=headers,
-            body=body,
-            update=jsonable(dataclasses.asdict(event.update)) if event.update else None,
-            verdict=WebhookEvent.Verdict.ACCEPTED,
-        )
-        try:
-            with transaction.atomic():
+    with transaction.atomic():
+        for event in events:
+            row = WebhookEvent(
+                account=account,
+                vendor=account.vendor,
+                event_id=event.event_id[:200],
+                event_type=event.event_type[:100],
+                headers=headers,
+                body=body,
+                update=jsonable(dataclasses.asdict(event.update)) if event.update else None,
+                verdict=WebhookEvent.Verdict.ACCEPTED,
+            )
+            try:
+                with transaction.atomic():
+                    row.save()
+            except IntegrityError:
+                row.pk, row.verdict = None, WebhookEvent.Verdict.DUPLICATE
                 row.save()
-        except IntegrityError:
-            row.pk, row.verdict = None, WebhookEvent.Verdict.DUPLICATE
-            row.save()
-            duplicates += 1
-            continue
-        accepted += 1
-        transaction.on_commit(partial(apply_webhook_event.delay, row.pk))
+                duplicates += 1
+                continue
+            accepted += 1
+            transaction.on_commit(partial(_enqueue_apply, row.pk))
     return accepted, duplicates
 
 
-def apply_webhook_event(event_pk: int) -> None:
-    """Apply one stored event to its invitation; safe to run twice."""
+def _enqueue_apply(event_pk: int) -> None:
+    """The fast path only: a broker error must not fail a delivery that is already stored."""
+    from ..tasks import apply_webhook_event as task
+
+    try:
+        task.apply_async((event_pk,), retry=False)  # no publish retries: the sweep is the retry
+    except Exception:
+        logger.warning("could not enqueue webhook event %s; the sweep will apply it", event_pk, exc_info=True)
+
+
+def apply_webhook_event(event_pk: int) -> bool:
+    """Apply one stored event to its invitation, exactly once. Returns whether this call applied it.
+
+    A row another worker holds is skipped, not waited for: that worker applies it, or,
+    if it dies, the row stays unapplied for the next sweep.
+    """
     with transaction.atomic():
-        event = WebhookEvent.objects.select_for_update().get(pk=event_pk)
-        if event.processed_at is not None:
-            return
+        event = WebhookEvent.objects.select_for_update(skip_locked=True).filter(pk=event_pk).first()
+        if event is None or event.processed_at is not None or event.verdict != WebhookEvent.Verdict.ACCEPTED:
+            return False
         if event.update is None:
             event.processing_error = "The event carries no invitation status."
         else:
@@ -63,6 +84,26 @@ def apply_webhook_event(event_pk: int) -> None:
                 apply_update(invitation, update, source=InvitationEvent.Source.WEBHOOK)
         event.processed_at = timezone.now()
         event.save(update_fields=["processed_at", "processing_error"])
+    return True
+
+
+def apply_pending_webhook_events(older_than: timedelta, limit: int = 500) -> int:
+    """Apply accepted events left unapplied for ``older_than``, oldest first; returns how many were applied.
+
+    The delay leaves a fresh event to its own task; one event that fails is logged and
+    left for the next sweep without holding up the others.
+    """
+    cutoff = timezone.now() - older_than
+    pending = WebhookEvent.objects.filter(
+        verdict=WebhookEvent.Verdict.ACCEPTED, processed_at=None, received_at__lte=cutoff
+    ).order_by("pk")
+    applied = 0
+    for event_pk in pending.values_list("pk", flat=True)[:limit]:
+        try:
+            applied += apply_webhook_event(event_pk)
+        except Exception:
+            logger.exception("webhook event %s could not be applied; the next sweep tries again", event_pk)
+    return applied
 
 
 def _status_update(data: dict) -> StatusUpdate:

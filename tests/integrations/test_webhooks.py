@@ -4,9 +4,11 @@ The payloads and signatures are the sandbox's own deliveries, captured and repla
 """
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from integrations import services
 from integrations.models import WebhookEvent
@@ -124,5 +126,71 @@ def test_hireflix_webhooks_are_authenticated_by_the_account_url(client, invited,
     assert client.post(wrong, data=finish.body, content_type="application/json").status_code == 404
     assert post(client, account, finish).status_code == 200
     apply_pending()
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.COMPLETED
+
+
+# --- the outbox: what is stored is applied, whatever the broker does ----------------------------------
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Every publish fails the way kombu does when Redis refuses the connection."""
+    from kombu.exceptions import OperationalError
+
+    from integrations.tasks import apply_webhook_event
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(apply_webhook_event, "apply_async", refuse)
+
+
+def test_webhooks_received_while_the_broker_is_down_are_answered_and_later_applied_once(
+    client, invited, control, sandbox, broker_down, settings, django_capture_on_commit_callbacks
+):
+    from integrations.tasks import apply_pending_webhooks
+
+    invitation, account = invited()
+    email = invitation.application.candidate.email
+    control.control("intervue/advance", {"ref": email, "action": "started"})
+    control.control("intervue/advance", {"ref": email, "action": "completed"})
+    sent = [deliveries(sandbox, "scheduled")[-1], deliveries(sandbox, "completed")[-1]]
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [post(client, account, delivery) for delivery in sent + sent]  # each delivered twice
+    assert [a.status_code for a in answers] == [200, 200, 200, 200]
+    assert [a.json()["accepted"] for a in answers] == [1, 1, 0, 0]
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.INVITED  # nothing applied yet: no task reached a worker
+
+    settings.WEBHOOK_APPLY_AFTER = 0  # instead of waiting out the delay
+    assert apply_pending_webhooks() == 2
+    assert apply_pending_webhooks() == 0  # the next sweep finds nothing left
+    services.apply_webhook_event(WebhookEvent.objects.filter(verdict="accepted").first().pk)  # a late task
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.COMPLETED
+    assert invitation.events.filter(source="webhook").count() == 2
+    assert not WebhookEvent.objects.filter(verdict="accepted", processed_at=None).exists()
+
+
+def test_the_sweep_leaves_a_fresh_event_to_its_own_task(client, invited, control, sandbox, broker_down):
+    from integrations.tasks import apply_pending_webhooks
+
+    invitation, account = invited()
+    control.control("intervue/advance", {"ref": invitation.application.candidate.email, "action": "completed"})
+    assert post(client, account, deliveries(sandbox, "completed")[-1]).status_code == 200
+    assert apply_pending_webhooks() == 0
+    WebhookEvent.objects.update(received_at=timezone.now() - timedelta(minutes=1))
+    assert apply_pending_webhooks() == 1
+
+
+def test_a_worker_coming_up_applies_what_piled_up_while_it_was_away(
+    client, invited, control, sandbox, broker_down, django_capture_on_commit_callbacks, run_tasks
+):
+    from celery.signals import worker_ready
+
+    invitation, account = invited()
+    control.control("intervue/advance", {"ref": invitation.application.candidate.email, "action": "completed"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, account, deliveries(sandbox, "completed")[-1]).status_code == 200
+    run_tasks(worker_ready.send, sender=None)
     invitation.refresh_from_db()
     assert invitation.state == InvitationState.COMPLETED

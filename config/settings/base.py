@@ -216,6 +216,8 @@ INVITE_IN_DOUBT_GRACE = env.float("INVITE_IN_DOUBT_GRACE", default=VENDOR_HTTP_T
 INVITE_STALE_AFTER = env.int("INVITE_STALE_AFTER", default=600)
 # A webhook vendor's invitation unchanged for this long gets polled as a fallback.
 WEBHOOK_OVERDUE_AFTER = env.int("WEBHOOK_OVERDUE_AFTER", default=900)
+# A webhook body larger than this is refused with a 413 before it is read.
+WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=1_000_000)
 # An accepted webhook event still unapplied after this many seconds lost its task; beat applies it.
 WEBHOOK_APPLY_AFTER = env.float("WEBHOOK_APPLY_AFTER", default=30.0)
 # Public URL of this app, for the webhook addresses shown to admins.

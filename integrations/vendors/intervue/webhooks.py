@@ -13,7 +13,6 @@ Home-assignment events name the invitation by ``invitationUrlHash``, except
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -21,6 +20,7 @@ from ..errors import InvalidSignature, Permanent
 from ..parsing import parse_datetime
 from ..signing import hmac_sha256_matches
 from ..types import StatusUpdate, WebhookEvent
+from ..untrusted import load_json
 from .statuses import ASSIGNMENT_EVENT_STATES, EXTERNAL_STATES, compact, external_report_details
 
 # External-interview event -> where the tables put its details (the examples say requestedData).
@@ -46,10 +46,7 @@ def parse(headers: Mapping[str, str], body: bytes, secret: str) -> list[WebhookE
         raise InvalidSignature("no intervue.io webhook secret is configured")
     if not hmac_sha256_matches(secret, body, signature):
         raise InvalidSignature("intervue.io webhook signature does not match")
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Permanent("intervue.io webhook body is not JSON") from exc
+    payload = load_json(body, "intervue.io webhook")
     normalized = normalize(payload)
     # intervue sends no event id: the signed body is the delivery's identity.
     digest = hashlib.sha256(body).hexdigest()

@@ -1,8 +1,22 @@
-"""What the webhook endpoint keeps of a delivery it cannot trust yet: text any database stores."""
+"""What the webhook endpoint keeps of a delivery it cannot trust yet, and how often it listens to one sender.
+
+An unauthenticated delivery costs us a row of bounded size (its headers, the first few KB,
+the length and SHA-256 of the whole), and a sender past its rate is answered 429 before any
+row is written.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import math
+import time
 from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+from limits import parse
 
 # Never stored: credentials a proxy or a vendor might put in headers.
 SECRET_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization", "x-api-key"})
@@ -19,3 +33,33 @@ def safe_headers(headers: Mapping[str, str]) -> dict[str, str]:
         for k, v in headers.items()
         if k.lower() not in SECRET_HEADERS
     }
+
+
+def kept_body(body: bytes, *, authenticated: bool) -> dict[str, Any]:
+    """The WebhookEvent fields for a body: whole once authenticated, else only its head."""
+    head = body if authenticated else body[: settings.WEBHOOK_UNAUTHENTICATED_BODY_BYTES]
+    return {"body": printable(head), "body_length": len(body), "body_sha256": hashlib.sha256(body).hexdigest()}
+
+
+def retry_after(request: HttpRequest) -> int | None:
+    """Seconds until the sender may post again, or None while it is within WEBHOOK_RATE_LIMIT.
+
+    A fixed window counted in Django's cache (Redis when REDIS_URL is set, so every web
+    process shares it); the address is hashed so that no IP is written to the cache.
+    """
+    if not settings.WEBHOOK_RATE_LIMIT:
+        return None
+    limit = parse(settings.WEBHOOK_RATE_LIMIT)
+    window = limit.get_expiry()
+    now = time.time()
+    address = hashlib.sha256(str(request.META.get("REMOTE_ADDR", "")).encode()).hexdigest()[:24]
+    key = f"webhook-rate:{address}:{int(now // window)}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window + 1)
+        count = 1
+    if count <= limit.amount:
+        return None
+    return max(1, math.ceil(window - now % window))

@@ -22,7 +22,7 @@ from .models import VendorAccount, WebhookEvent
 from .vendors import webhooks_module
 from .vendors.errors import InvalidSignature, Permanent
 from .vendors.untrusted import hostile
-from .webhook_intake import printable, safe_headers
+from .webhook_intake import kept_body, printable, retry_after, safe_headers
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +31,11 @@ logger = logging.getLogger(__name__)
 @login_not_required
 @require_POST
 def receive(request: HttpRequest, vendor: str, token: str) -> JsonResponse:
+    wait = retry_after(request)
+    if wait is not None:  # before any row is written: a flood costs no storage
+        response = JsonResponse({"error": "too many webhook deliveries from this address"}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     if _declared_length(request) > settings.WEBHOOK_MAX_BODY_BYTES:  # refused before reading it
         return JsonResponse({"error": "body too large"}, status=413)
     body = request.body
@@ -39,18 +44,25 @@ def receive(request: HttpRequest, vendor: str, token: str) -> JsonResponse:
     headers = safe_headers(request.headers)
     vendor = printable(vendor.encode())[:20]
 
-    def reject(verdict: str, error: str, status: int, account: VendorAccount | None = None) -> JsonResponse:
+    def reject(
+        verdict: str, error: str, status: int, account: VendorAccount | None = None, authenticated: bool = False
+    ) -> JsonResponse:
         error = printable(error.encode())
         WebhookEvent.objects.create(
-            account=account, vendor=vendor, verdict=verdict, error=error, headers=headers, body=printable(body)
+            account=account,
+            vendor=vendor,
+            verdict=verdict,
+            error=error,
+            headers=headers,
+            **kept_body(body, authenticated=authenticated),
         )
         logger.warning("webhook %s rejected (%s): %s", vendor, verdict, error)
         return JsonResponse({"error": error}, status=status)
 
     parser = webhooks_module(vendor)
     account = VendorAccount.objects.filter(vendor=vendor, webhook_token=token).first() if parser else None
-    problem = hostile(body, "webhook")
-    if problem:  # on every URL, before a vendor module sees it
+    problem = hostile(body, "webhook")  # on every URL, before a vendor module sees it; kept only in part
+    if problem:
         return reject(WebhookEvent.Verdict.MALFORMED, problem, 400, account)
     if parser is None or account is None or not account.enabled:
         return reject(WebhookEvent.Verdict.UNKNOWN_ACCOUNT, "unknown or disabled account", 404)
@@ -58,13 +70,14 @@ def receive(request: HttpRequest, vendor: str, token: str) -> JsonResponse:
         events = parser.parse(request.headers, body, account.webhook_secret)
     except InvalidSignature as exc:
         return reject(WebhookEvent.Verdict.BAD_SIGNATURE, str(exc), 401, account)
-    except Permanent as exc:
-        return reject(WebhookEvent.Verdict.MALFORMED, str(exc), 400, account)
+    except Permanent as exc:  # raised only once the delivery authenticated
+        return reject(WebhookEvent.Verdict.MALFORMED, str(exc), 400, account, authenticated=True)
     except (RecursionError, ValueError, TypeError) as exc:  # a parser's blind spot must still not be a 500
         logger.exception("webhook %s: the parser failed on a delivery", vendor)
         return reject(WebhookEvent.Verdict.MALFORMED, f"unreadable body ({type(exc).__name__})", 400, account)
 
-    accepted, duplicates = services.record_webhook_events(account, events, headers=headers, body=printable(body))
+    kept = kept_body(body, authenticated=True)
+    accepted, duplicates = services.record_webhook_events(account, events, headers=headers, **kept)
     return JsonResponse({"accepted": accepted, "duplicates": duplicates})
 
 

@@ -218,6 +218,11 @@ INVITE_STALE_AFTER = env.int("INVITE_STALE_AFTER", default=600)
 WEBHOOK_OVERDUE_AFTER = env.int("WEBHOOK_OVERDUE_AFTER", default=900)
 # A webhook body larger than this is refused with a 413 before it is read.
 WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=1_000_000)
+# Of a delivery that fails authentication only this many bytes are kept (with its length and SHA-256).
+WEBHOOK_UNAUTHENTICATED_BODY_BYTES = env.int("WEBHOOK_UNAUTHENTICATED_BODY_BYTES", default=4096)
+# Deliveries per source address, counted in the cache before anything is stored; over it, 429.
+# Generous: a vendor's own burst (one event per invitation of a bulk send) must pass. Empty: no limit.
+WEBHOOK_RATE_LIMIT = env.str("WEBHOOK_RATE_LIMIT", default="600/minute")
 # An accepted webhook event still unapplied after this many seconds lost its task; beat applies it.
 WEBHOOK_APPLY_AFTER = env.float("WEBHOOK_APPLY_AFTER", default=30.0)
 # Public URL of this app, for the webhook addresses shown to admins.

@@ -24,7 +24,13 @@ logger = logging.getLogger(__name__)
 
 
 def record_webhook_events(
-    account: VendorAccount, events: list[VendorWebhookEvent], *, headers: dict[str, str], body: str
+    account: VendorAccount,
+    events: list[VendorWebhookEvent],
+    *,
+    headers: dict[str, str],
+    body: str,
+    body_length: int | None = None,
+    body_sha256: str = "",
 ) -> tuple[int, int]:
     """Store verified events and schedule the new ones for applying. Returns (accepted, duplicates)."""
     accepted = duplicates = 0
@@ -37,6 +43,8 @@ def record_webhook_events(
                 event_type=event.event_type[:100],
                 headers=headers,
                 body=body,
+                body_length=body_length,
+                body_sha256=body_sha256,
                 update=jsonable(dataclasses.asdict(event.update)) if event.update else None,
                 verdict=WebhookEvent.Verdict.ACCEPTED,
             )

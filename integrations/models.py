@@ -293,6 +293,7 @@ class WebhookEvent(models.Model):
     class Verdict(models.TextChoices):
         ACCEPTED = "accepted", "Accepted"
         DUPLICATE = "duplicate", "Duplicate (already received)"
+        STALE = "stale", "Kept, not applied: older than the replay window"
         BAD_SIGNATURE = "bad_signature", "Rejected: signature does not verify"
         MALFORMED = "malformed", "Rejected: malformed"
         UNKNOWN_ACCOUNT = "unknown_account", "Rejected: unknown account"

@@ -77,8 +77,9 @@ def receive(request: HttpRequest, vendor: str, token: str) -> JsonResponse:
         return reject(WebhookEvent.Verdict.MALFORMED, f"unreadable body ({type(exc).__name__})", 400, account)
 
     kept = kept_body(body, authenticated=True)
-    accepted, duplicates = services.record_webhook_events(account, events, headers=headers, **kept)
-    return JsonResponse({"accepted": accepted, "duplicates": duplicates})
+    accepted, duplicates, stale = services.record_webhook_events(account, events, headers=headers, **kept)
+    answer = {"accepted": accepted, "duplicates": duplicates} | ({"stale": stale} if stale else {})
+    return JsonResponse(answer)  # a 2xx for a stale event too: retrying it would change nothing
 
 
 def _declared_length(request: HttpRequest) -> int:

@@ -223,6 +223,9 @@ WEBHOOK_UNAUTHENTICATED_BODY_BYTES = env.int("WEBHOOK_UNAUTHENTICATED_BODY_BYTES
 # Deliveries per source address, counted in the cache before anything is stored; over it, 429.
 # Generous: a vendor's own burst (one event per invitation of a bulk send) must pass. Empty: no limit.
 WEBHOOK_RATE_LIMIT = env.str("WEBHOOK_RATE_LIMIT", default="600/minute")
+# A webhook event dated longer ago than this is kept but never applied (a replay, however well signed).
+# The vendors' documents give no retry horizon; set it to the vendor's if one is agreed.
+WEBHOOK_MAX_EVENT_AGE_DAYS = env.float("WEBHOOK_MAX_EVENT_AGE_DAYS", default=5.0)
 # An accepted webhook event still unapplied after this many seconds lost its task; beat applies it.
 WEBHOOK_APPLY_AFTER = env.float("WEBHOOK_APPLY_AFTER", default=30.0)
 # Public URL of this app, for the webhook addresses shown to admins.

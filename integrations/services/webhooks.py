@@ -12,6 +12,7 @@ import logging
 from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -31,9 +32,14 @@ def record_webhook_events(
     body: str,
     body_length: int | None = None,
     body_sha256: str = "",
-) -> tuple[int, int]:
-    """Store verified events and schedule the new ones for applying. Returns (accepted, duplicates)."""
-    accepted = duplicates = 0
+) -> tuple[int, int, int]:
+    """Store verified events and schedule the new ones for applying. Returns (accepted, duplicates, stale).
+
+    An event dated before the replay window (WEBHOOK_MAX_EVENT_AGE_DAYS) is kept with its reason
+    and never applied: a signature proves who sent it, not when. An undated event cannot be judged.
+    """
+    accepted = duplicates = stale = 0
+    oldest = timezone.now() - timedelta(days=settings.WEBHOOK_MAX_EVENT_AGE_DAYS)
     with transaction.atomic():
         for event in events:
             row = WebhookEvent(
@@ -48,6 +54,16 @@ def record_webhook_events(
                 update=jsonable(dataclasses.asdict(event.update)) if event.update else None,
                 verdict=WebhookEvent.Verdict.ACCEPTED,
             )
+            occurred = event.update.occurred_at if event.update else None
+            if occurred is not None and occurred < oldest:
+                row.verdict = WebhookEvent.Verdict.STALE
+                row.error = (
+                    f"Dated {occurred:%Y-%m-%d %H:%M} UTC, older than the "
+                    f"{settings.WEBHOOK_MAX_EVENT_AGE_DAYS:g}-day replay window: kept, not applied."
+                )
+                row.save()
+                stale += 1
+                continue
             try:
                 with transaction.atomic():
                     row.save()
@@ -58,7 +74,7 @@ def record_webhook_events(
                 continue
             accepted += 1
             transaction.on_commit(partial(_enqueue_apply, row.pk))
-    return accepted, duplicates
+    return accepted, duplicates, stale
 
 
 def _enqueue_apply(event_pk: int) -> None:

@@ -194,3 +194,18 @@ def test_a_worker_coming_up_applies_what_piled_up_while_it_was_away(
     run_tasks(worker_ready.send, sender=None)
     invitation.refresh_from_db()
     assert invitation.state == InvitationState.COMPLETED
+
+
+def test_a_signed_event_older_than_the_replay_window_is_kept_and_not_applied(
+    client, invited, control, sandbox, settings
+):
+    invitation, account = invited()
+    control.control("intervue/advance", {"ref": invitation.application.candidate.email, "action": "discarded"})
+    canceled = deliveries(sandbox, "canceled")[-1]
+    settings.WEBHOOK_MAX_EVENT_AGE_DAYS = 0  # what the default window makes of a delivery replayed 5 days later
+    assert post(client, account, canceled).json() == {"accepted": 0, "duplicates": 0, "stale": 1}
+    apply_pending()
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.INVITED
+    stored = WebhookEvent.objects.get(verdict=WebhookEvent.Verdict.STALE)
+    assert "replay window" in stored.error and stored.processed_at is None

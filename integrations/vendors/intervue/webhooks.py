@@ -1,7 +1,10 @@
 """intervue.io webhooks: verify a delivery's signature, then normalize its payload into StatusUpdates.
 
-``X-Intervue-Signature`` = HMAC-SHA256(webhook secret, raw body), in hex, base64 or base64url
-without padding (the document's examples use all three), compared in constant time.
+``X-Intervue-Signature`` = HMAC-SHA256(key, raw body), in hex, base64 or base64url without
+padding (the document's examples use all three), compared in constant time. The document (003,
+"Verify webhook") gives two keys: its prose, pseudo-code, Java and JavaScript use the webhook
+secret as it is; its Python example base64url-decodes the secret first (padding it). Both are
+accepted, in every encoding.
 
 External-interview events: the document's examples put the details under ``requestedData``
 for every event, its tables under ``requestedData`` / ``cancelData`` / ``scheduleData`` /
@@ -44,7 +47,7 @@ def parse(headers: Mapping[str, str], body: bytes, secret: str) -> list[WebhookE
         raise InvalidSignature(f"intervue.io webhook without an {SIGNATURE_HEADER} header")
     if not secret:
         raise InvalidSignature("no intervue.io webhook secret is configured")
-    if not hmac_sha256_matches(secret, body, signature):
+    if not hmac_sha256_matches(secret, body, signature, decoded_key=True):
         raise InvalidSignature("intervue.io webhook signature does not match")
     payload = load_json(body, "intervue.io webhook")
     normalized = normalize(payload)

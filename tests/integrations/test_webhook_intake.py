@@ -69,3 +69,13 @@ def test_a_sender_past_the_rate_limit_is_told_to_retry_later_and_costs_no_row(cl
     assert WebhookEvent.objects.count() == 5
     # Another sender is not held up by the first one.
     assert client.post(flood, b"{}", "application/json", REMOTE_ADDR="203.0.113.8").status_code == 404
+
+
+def test_with_the_cache_down_deliveries_still_get_through(client, settings):
+    settings.WEBHOOK_RATE_LIMIT = "5/hour"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    answer = client.post(url("hireflix", "guessed-token"), b"{}", "application/json", REMOTE_ADDR="203.0.113.9")
+    assert answer.status_code == 404  # limited or not, the delivery is answered and kept
+    assert WebhookEvent.objects.count() == 1

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
+import queue
+import threading
 from datetime import datetime, timedelta
 from functools import partial
 
@@ -73,8 +76,27 @@ def record_webhook_events(
                 duplicates += 1
                 continue
             accepted += 1
-            transaction.on_commit(partial(_enqueue_apply, row.pk))
+            transaction.on_commit(partial(_schedule_apply, row.pk))
     return accepted, duplicates, stale
+
+
+def _schedule_apply(event_pk: int) -> None:
+    """Hand the event to the publisher thread: the answer to the vendor never waits on the broker.
+
+    With Redis down, one publish takes seconds (redis-py retries the connection): on the request
+    thread that would hold every delivery that long. What the bounded queue cannot take, or a
+    process takes with it when it exits, the sweep applies.
+    """
+    from ..tasks import apply_webhook_event as task
+
+    if task.app.conf.task_always_eager:  # eager means "run it now, here"
+        _enqueue_apply(event_pk)
+        return
+    _publisher.start()
+    try:
+        _publisher.queue.put_nowait(event_pk)
+    except queue.Full:
+        logger.warning("webhook publish queue full; the sweep will apply event %s", event_pk)
 
 
 def _enqueue_apply(event_pk: int) -> None:
@@ -85,6 +107,34 @@ def _enqueue_apply(event_pk: int) -> None:
         task.apply_async((event_pk,), retry=False)  # no publish retries: the sweep is the retry
     except Exception:
         logger.warning("could not enqueue webhook event %s; the sweep will apply it", event_pk, exc_info=True)
+
+
+class _Publisher:
+    """One daemon thread per process publishing apply tasks, so that exiting never waits on it."""
+
+    def __init__(self, backlog: int = 200) -> None:
+        self.queue: queue.Queue[int] = queue.Queue(maxsize=backlog)
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
+                return
+            if self._pid != os.getpid():  # a forked child inherits the queue but not the thread
+                self.queue = queue.Queue(maxsize=self.queue.maxsize)
+            self._pid = os.getpid()
+            self._thread = threading.Thread(target=self._run, name="webhook-publisher", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            _enqueue_apply(self.queue.get())
+            self.queue.task_done()
+
+
+_publisher = _Publisher()
 
 
 def apply_webhook_event(event_pk: int) -> bool:

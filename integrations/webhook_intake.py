@@ -55,7 +55,7 @@ def retry_after(request: HttpRequest) -> int | None:
     limit = parse(settings.WEBHOOK_RATE_LIMIT)
     window = limit.get_expiry()
     now = time.time()
-    address = hashlib.sha256(str(request.META.get("REMOTE_ADDR", "")).encode()).hexdigest()[:24]
+    address = hashlib.sha256(source_address(request).encode()).hexdigest()[:24]
     key = f"webhook-rate:{address}:{int(now // window)}"
     try:
         cache.add(key, 0, timeout=window + 1)
@@ -70,3 +70,14 @@ def retry_after(request: HttpRequest) -> int | None:
     if count <= limit.amount:
         return None
     return max(1, math.ceil(window - now % window))
+
+
+def source_address(request: HttpRequest) -> str:
+    """The sender's address: REMOTE_ADDR, or behind a proxy the header it sets (WEBHOOK_CLIENT_ADDRESS_HEADER).
+
+    Only a header the proxy overwrites can be trusted, and of a list it appends to only the
+    last entry, the one the proxy itself added.
+    """
+    name = settings.WEBHOOK_CLIENT_ADDRESS_HEADER
+    forwarded = request.headers.get(name, "") if name else ""
+    return forwarded.split(",")[-1].strip() or str(request.META.get("REMOTE_ADDR", ""))

@@ -223,6 +223,8 @@ WEBHOOK_UNAUTHENTICATED_BODY_BYTES = env.int("WEBHOOK_UNAUTHENTICATED_BODY_BYTES
 # Deliveries per source address, counted in the cache before anything is stored; over it, 429.
 # Generous: a vendor's own burst (one event per invitation of a bulk send) must pass. Empty: no limit.
 WEBHOOK_RATE_LIMIT = env.str("WEBHOOK_RATE_LIMIT", default="600/minute")
+# Behind a proxy every delivery comes from the proxy: name the header it sets (e.g. X-Forwarded-For).
+WEBHOOK_CLIENT_ADDRESS_HEADER = env.str("WEBHOOK_CLIENT_ADDRESS_HEADER", default="")
 # A webhook event dated longer ago than this is kept but never applied (a replay, however well signed).
 # The vendors' documents give no retry horizon; set it to the vendor's if one is agreed.
 WEBHOOK_MAX_EVENT_AGE_DAYS = env.float("WEBHOOK_MAX_EVENT_AGE_DAYS", default=5.0)

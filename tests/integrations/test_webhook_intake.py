@@ -71,6 +71,20 @@ def test_a_sender_past_the_rate_limit_is_told_to_retry_later_and_costs_no_row(cl
     assert client.post(flood, b"{}", "application/json", REMOTE_ADDR="203.0.113.8").status_code == 404
 
 
+def test_behind_a_proxy_the_address_it_forwards_is_the_one_limited(client, settings):
+    settings.WEBHOOK_RATE_LIMIT = "2/hour"
+    settings.WEBHOOK_CLIENT_ADDRESS_HEADER = "X-Forwarded-For"
+    flood = url("hireflix", "guessed-token")
+
+    def post(forwarded):
+        # What a client claims comes first; the proxy appends the address it saw.
+        headers = {"X-Forwarded-For": f"{forwarded}, 198.51.100.{forwarded[-1]}"}
+        return client.post(flood, b"{}", "application/json", REMOTE_ADDR="10.0.0.1", headers=headers).status_code
+
+    assert [post("1.1.1.1"), post("2.2.2.1"), post("3.3.3.1")] == [404, 404, 429]  # all the same sender
+    assert post("4.4.4.2") == 404  # another sender behind the same proxy
+
+
 def test_with_the_cache_down_deliveries_still_get_through(client, settings):
     settings.WEBHOOK_RATE_LIMIT = "5/hour"
     settings.CACHES = {

@@ -237,6 +237,36 @@ def test_a_worker_coming_up_applies_what_piled_up_while_it_was_away(
     assert invitation.state == InvitationState.COMPLETED
 
 
+@pytest.mark.django_db(transaction=True)  # the worker's threads read what the test commits
+def test_once_the_broker_is_back_a_real_worker_applies_each_event_once(
+    celery_worker_thread, client, invited, control, sandbox, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    from integrations.tasks import apply_pending_webhooks, apply_webhook_event
+
+    invitation, account = invited()
+    email = invitation.application.candidate.email
+    control.control("intervue/advance", {"ref": email, "action": "started"})
+    control.control("intervue/advance", {"ref": email, "action": "completed"})
+    sent = [deliveries(sandbox, "scheduled")[-1], deliveries(sandbox, "completed")[-1]]
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    with monkeypatch.context() as down:
+        down.setattr(apply_webhook_event, "apply_async", refuse)
+        assert [post(client, account, d).status_code for d in sent + sent] == [200] * 4
+        assert wait_for(lambda: not outbox._publisher.queue.unfinished_tasks, 10)  # every publish failed
+
+    apply_pending_webhooks.delay(older_than=0)  # what beat sends every 30 s, and a worker at start
+    applied = WebhookEvent.objects.filter(verdict="accepted").exclude(processed_at=None)
+    assert wait_for(lambda: applied.count() == 2, 15)
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.COMPLETED
+    assert invitation.events.filter(source="webhook").count() == 2  # each applied once
+
+
 def test_a_signed_event_older_than_the_replay_window_is_kept_and_not_applied(
     client, invited, control, sandbox, settings
 ):

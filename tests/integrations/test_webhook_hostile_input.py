@@ -105,6 +105,13 @@ def test_the_size_limit_is_a_setting(client, urls, settings):
     assert post(client, urls["intervue"], SCHEDULED).status_code == 200
 
 
+@pytest.mark.parametrize("where", ["intervue", "hireflix", "unknown token", "unknown vendor"])
+def test_hostile_headers_are_kept_escaped(client, urls, where):
+    answer = post(client, urls[where], SCHEDULED, **{"X-Evil\x00": "a\x00b\udcff", "X-Long": "x" * 10_000})
+    assert answer.status_code < 500
+    assert_kept_safely()
+
+
 SEQUENCES = {
     "forged": [("intervue", SCHEDULED, {"X-Intervue-Signature": "0" * 64})],
     "signature of another body": [

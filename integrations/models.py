@@ -302,6 +302,7 @@ class WebhookEvent(models.Model):
     class Verdict(models.TextChoices):
         ACCEPTED = "accepted", "Accepted"
         DUPLICATE = "duplicate", "Duplicate (already received)"
+        STALE = "stale", "Kept, not applied: older than the replay window"
         BAD_SIGNATURE = "bad_signature", "Rejected: signature does not verify"
         MALFORMED = "malformed", "Rejected: malformed"
         UNKNOWN_ACCOUNT = "unknown_account", "Rejected: unknown account"
@@ -313,7 +314,10 @@ class WebhookEvent(models.Model):
     verdict = models.CharField(max_length=20, choices=Verdict)
     error = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    # Whole when the delivery authenticated; else its first few KB (invalid UTF-8 and NULs escaped).
     body = models.TextField(blank=True)
+    body_length = models.PositiveIntegerField(null=True, blank=True, help_text="Bytes received.")
+    body_sha256 = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the bytes received, in hex.")
     # The normalized StatusUpdate the vendor module read from this event, replayed by the apply task.
     update = models.JSONField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)

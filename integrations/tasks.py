@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 
 from . import services
@@ -16,6 +18,19 @@ from .services import lifecycle
 @shared_task(acks_late=True, ignore_result=True)
 def apply_webhook_event(event_pk: int) -> None:
     services.apply_webhook_event(event_pk)
+
+
+@shared_task(ignore_result=True)
+def apply_pending_webhooks(older_than: float | None = None) -> int:
+    """Apply accepted webhook events whose own task never ran (broker down, worker killed)."""
+    wait = settings.WEBHOOK_APPLY_AFTER if older_than is None else older_than
+    return services.apply_pending_webhook_events(timedelta(seconds=wait))
+
+
+@worker_ready.connect
+def _apply_pending_webhooks_at_start(**kwargs: Any) -> None:
+    # A worker coming back after an outage applies at once what piled up meanwhile.
+    apply_pending_webhooks.delay(older_than=0)
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=settings.INVITE_MAX_RETRIES)

@@ -4,13 +4,14 @@ The URL carries a random per-account token, so an unknown token never reaches a
 vendor module; the vendor's ``webhooks.py`` (from the registry) then verifies and
 normalizes the delivery from the account's secret alone, with no HTTP client.
 Every delivery is stored with its verdict first, so nothing a vendor sends is
-lost, and a bad one is answered with a 4xx.
+lost, and a bad one is answered with a 4xx: whatever the bytes, never a 5xx.
 """
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -20,45 +21,69 @@ from . import services
 from .models import VendorAccount, WebhookEvent
 from .vendors import webhooks_module
 from .vendors.errors import InvalidSignature, Permanent
+from .vendors.untrusted import hostile
+from .webhook_intake import kept_body, printable, retry_after, safe_headers
 
 logger = logging.getLogger(__name__)
-
-MAX_BODY_BYTES = 1_000_000
-# Never stored: credentials a proxy or a vendor might put in headers.
-_SECRET_HEADERS = {"authorization", "cookie", "proxy-authorization", "x-api-key"}
-
-
-def _safe_headers(request: HttpRequest) -> dict[str, str]:
-    return {k: v for k, v in request.headers.items() if k.lower() not in _SECRET_HEADERS}
 
 
 @csrf_exempt  # vendors cannot send a CSRF token; the per-account token and signatures stand in for it
 @login_not_required
 @require_POST
 def receive(request: HttpRequest, vendor: str, token: str) -> JsonResponse:
-    headers = _safe_headers(request)
-    if len(request.body) > MAX_BODY_BYTES:
+    wait = retry_after(request)
+    if wait is not None:  # before any row is written: a flood costs no storage
+        response = JsonResponse({"error": "too many webhook deliveries from this address"}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+    if _declared_length(request) > settings.WEBHOOK_MAX_BODY_BYTES:  # refused before reading it
         return JsonResponse({"error": "body too large"}, status=413)
     body = request.body
-    text = body.decode("utf-8", errors="replace")
+    if len(body) > settings.WEBHOOK_MAX_BODY_BYTES:
+        return JsonResponse({"error": "body too large"}, status=413)
+    headers = safe_headers(request.headers)
+    vendor = printable(vendor.encode())[:20]
 
-    def reject(verdict: str, error: str, status: int, account: VendorAccount | None = None) -> JsonResponse:
+    def reject(
+        verdict: str, error: str, status: int, account: VendorAccount | None = None, authenticated: bool = False
+    ) -> JsonResponse:
+        error = printable(error.encode())
         WebhookEvent.objects.create(
-            account=account, vendor=vendor[:20], verdict=verdict, error=error, headers=headers, body=text
+            account=account,
+            vendor=vendor,
+            verdict=verdict,
+            error=error,
+            headers=headers,
+            **kept_body(body, authenticated=authenticated),
         )
         logger.warning("webhook %s rejected (%s): %s", vendor, verdict, error)
         return JsonResponse({"error": error}, status=status)
 
     parser = webhooks_module(vendor)
     account = VendorAccount.objects.filter(vendor=vendor, webhook_token=token).first() if parser else None
+    problem = hostile(body, "webhook")  # on every URL, before a vendor module sees it; kept only in part
+    if problem:
+        return reject(WebhookEvent.Verdict.MALFORMED, problem, 400, account)
     if parser is None or account is None or not account.enabled:
         return reject(WebhookEvent.Verdict.UNKNOWN_ACCOUNT, "unknown or disabled account", 404)
     try:
         events = parser.parse(request.headers, body, account.webhook_secret)
     except InvalidSignature as exc:
         return reject(WebhookEvent.Verdict.BAD_SIGNATURE, str(exc), 401, account)
-    except Permanent as exc:
-        return reject(WebhookEvent.Verdict.MALFORMED, str(exc), 400, account)
+    except Permanent as exc:  # raised only once the delivery authenticated
+        return reject(WebhookEvent.Verdict.MALFORMED, str(exc), 400, account, authenticated=True)
+    except (RecursionError, ValueError, TypeError) as exc:  # a parser's blind spot must still not be a 500
+        logger.exception("webhook %s: the parser failed on a delivery", vendor)
+        return reject(WebhookEvent.Verdict.MALFORMED, f"unreadable body ({type(exc).__name__})", 400, account)
 
-    accepted, duplicates = services.record_webhook_events(account, events, headers=headers, body=text)
-    return JsonResponse({"accepted": accepted, "duplicates": duplicates})
+    kept = kept_body(body, authenticated=True)
+    accepted, duplicates, stale = services.record_webhook_events(account, events, headers=headers, **kept)
+    answer = {"accepted": accepted, "duplicates": duplicates} | ({"stale": stale} if stale else {})
+    return JsonResponse(answer)  # a 2xx for a stale event too: retrying it would change nothing
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0

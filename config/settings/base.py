@@ -177,6 +177,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs; the integrations app adds its polling jobs here.
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "config.tasks.heartbeat", "schedule": 30.0},
+    "apply-pending-webhooks": {"task": "integrations.tasks.apply_pending_webhooks", "schedule": 30.0},
     "requeue-stale-sends": {"task": "integrations.tasks.requeue_stale_sends", "schedule": 120.0},
     "poll-statuses": {"task": "integrations.tasks.poll_statuses", "schedule": env.float("POLL_INTERVAL", default=30.0)},
     "enforce-deadlines": {"task": "integrations.tasks.enforce_deadlines", "schedule": 900.0},
@@ -217,6 +218,20 @@ INVITE_IN_DOUBT_GRACE = env.float("INVITE_IN_DOUBT_GRACE", default=VENDOR_HTTP_T
 INVITE_STALE_AFTER = env.int("INVITE_STALE_AFTER", default=600)
 # A webhook vendor's invitation unchanged for this long gets polled as a fallback.
 WEBHOOK_OVERDUE_AFTER = env.int("WEBHOOK_OVERDUE_AFTER", default=900)
+# A webhook body larger than this is refused with a 413 before it is read.
+WEBHOOK_MAX_BODY_BYTES = env.int("WEBHOOK_MAX_BODY_BYTES", default=1_000_000)
+# Of a delivery that fails authentication only this many bytes are kept (with its length and SHA-256).
+WEBHOOK_UNAUTHENTICATED_BODY_BYTES = env.int("WEBHOOK_UNAUTHENTICATED_BODY_BYTES", default=4096)
+# Deliveries per source address, counted in the cache before anything is stored; over it, 429.
+# Generous: a vendor's own burst (one event per invitation of a bulk send) must pass. Empty: no limit.
+WEBHOOK_RATE_LIMIT = env.str("WEBHOOK_RATE_LIMIT", default="600/minute")
+# Behind a proxy every delivery comes from the proxy: name the header it sets (e.g. X-Forwarded-For).
+WEBHOOK_CLIENT_ADDRESS_HEADER = env.str("WEBHOOK_CLIENT_ADDRESS_HEADER", default="")
+# A webhook event dated longer ago than this is kept but never applied (a replay, however well signed).
+# The vendors' documents give no retry horizon; set it to the vendor's if one is agreed.
+WEBHOOK_MAX_EVENT_AGE_DAYS = env.float("WEBHOOK_MAX_EVENT_AGE_DAYS", default=5.0)
+# An accepted webhook event still unapplied after this many seconds lost its task; beat applies it.
+WEBHOOK_APPLY_AFTER = env.float("WEBHOOK_APPLY_AFTER", default=30.0)
 # Public URL of this app, for the webhook addresses shown to admins.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -19,7 +19,7 @@ from .sending import (
     send_batch,
     stale_sends,
 )
-from .webhooks import apply_webhook_event, record_webhook_events
+from .webhooks import apply_pending_webhook_events, apply_webhook_event, record_webhook_events
 
 __all__ = [
     "ActionRefused",
@@ -31,6 +31,7 @@ __all__ = [
     "Skip",
     "SkipGroup",
     "SyncReport",
+    "apply_pending_webhook_events",
     "apply_update",
     "apply_webhook_event",
     "cancel",

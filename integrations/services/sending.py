@@ -208,6 +208,19 @@ def _claim(ids: list[int]) -> tuple[list[Invitation], list[Invitation], list[Inv
 
 
 def _send(client: Any, invitations: list[Invitation], outcome: BatchOutcome) -> None:
+    # A candidate the vendor would refuse for a missing field is refused here, alone: sending it
+    # would spend a request of the vendor's budget, and intervue names it only by batch index.
+    ready = []
+    for invitation in invitations:
+        missing = client.missing_fields(_request(invitation))
+        if missing:
+            _record_refused(invitation, client.label, missing)
+            outcome.settled += 1
+        else:
+            ready.append(invitation)
+    if not ready:
+        return
+    invitations = ready
     requests = [_request(i) for i in invitations]
     try:
         results = client.invite(requests)
@@ -333,6 +346,19 @@ def _record_failed(invitation: Invitation, error: BaseException | None) -> None:
         message=f"The vendor refused: {message}",
         expect=_UNSENT,
         last_error=message[:2000],
+    )
+
+
+def _record_refused(invitation: Invitation, vendor: str, missing: list[str]) -> None:
+    fields = " and ".join(missing)
+    message = f"Not sent: {vendor} requires the candidate's {fields}. Add it to the candidate, then send again."
+    record_state(
+        invitation,
+        InvitationState.FAILED,
+        source=Source.SYSTEM,
+        message=message,
+        expect=_UNSENT,
+        last_error=message,
     )
 
 

@@ -1,11 +1,21 @@
-"""Webhook events: stored once, deduplicated by the vendor's event identity, applied by a task."""
+"""Webhook events: stored once, deduplicated by the vendor's event identity, applied exactly once.
+
+The stored, unapplied event is the work item (an outbox): the task enqueued on commit is
+only the fast path. When the broker is down the endpoint still answers 2xx, and the beat
+sweep (and every worker at start) applies whatever was accepted and not applied yet.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+import logging
+import os
+import queue
+import threading
+from datetime import datetime, timedelta
 from functools import partial
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -14,44 +24,129 @@ from ..vendors.types import StatusUpdate
 from ..vendors.types import WebhookEvent as VendorWebhookEvent
 from .invitations import apply_update, find_invitation, jsonable
 
+logger = logging.getLogger(__name__)
+
 
 def record_webhook_events(
-    account: VendorAccount, events: list[VendorWebhookEvent], *, headers: dict[str, str], body: str
-) -> tuple[int, int]:
-    """Store verified events; enqueue the new ones for applying. Returns (accepted, duplicates)."""
-    from ..tasks import apply_webhook_event
+    account: VendorAccount,
+    events: list[VendorWebhookEvent],
+    *,
+    headers: dict[str, str],
+    body: str,
+    body_length: int | None = None,
+    body_sha256: str = "",
+) -> tuple[int, int, int]:
+    """Store verified events and schedule the new ones for applying. Returns (accepted, duplicates, stale).
 
-    accepted = duplicates = 0
-    for event in events:
-        row = WebhookEvent(
-            account=account,
-            vendor=account.vendor,
-            event_id=event.event_id[:200],
-            event_type=event.event_type[:100],
-            headers=headers,
-            body=body,
-            update=jsonable(dataclasses.asdict(event.update)) if event.update else None,
-            verdict=WebhookEvent.Verdict.ACCEPTED,
-        )
-        try:
-            with transaction.atomic():
-                row.save()
-        except IntegrityError:
-            row.pk, row.verdict = None, WebhookEvent.Verdict.DUPLICATE
-            row.save()
-            duplicates += 1
-            continue
-        accepted += 1
-        transaction.on_commit(partial(apply_webhook_event.delay, row.pk))
-    return accepted, duplicates
-
-
-def apply_webhook_event(event_pk: int) -> None:
-    """Apply one stored event to its invitation; safe to run twice."""
+    An event dated before the replay window (WEBHOOK_MAX_EVENT_AGE_DAYS) is kept with its reason
+    and never applied: a signature proves who sent it, not when. An undated event cannot be judged.
+    """
+    accepted = duplicates = stale = 0
+    oldest = timezone.now() - timedelta(days=settings.WEBHOOK_MAX_EVENT_AGE_DAYS)
     with transaction.atomic():
-        event = WebhookEvent.objects.select_for_update().get(pk=event_pk)
-        if event.processed_at is not None:
-            return
+        for event in events:
+            row = WebhookEvent(
+                account=account,
+                vendor=account.vendor,
+                event_id=event.event_id[:200],
+                event_type=event.event_type[:100],
+                headers=headers,
+                body=body,
+                body_length=body_length,
+                body_sha256=body_sha256,
+                update=jsonable(dataclasses.asdict(event.update)) if event.update else None,
+                verdict=WebhookEvent.Verdict.ACCEPTED,
+            )
+            occurred = event.update.occurred_at if event.update else None
+            if occurred is not None and occurred < oldest:
+                row.verdict = WebhookEvent.Verdict.STALE
+                row.error = (
+                    f"Dated {occurred:%Y-%m-%d %H:%M} UTC, older than the "
+                    f"{settings.WEBHOOK_MAX_EVENT_AGE_DAYS:g}-day replay window: kept, not applied."
+                )
+                row.save()
+                stale += 1
+                continue
+            try:
+                with transaction.atomic():
+                    row.save()
+            except IntegrityError:
+                row.pk, row.verdict = None, WebhookEvent.Verdict.DUPLICATE
+                row.save()
+                duplicates += 1
+                continue
+            accepted += 1
+            transaction.on_commit(partial(_schedule_apply, row.pk))
+    return accepted, duplicates, stale
+
+
+def _schedule_apply(event_pk: int) -> None:
+    """Hand the event to the publisher thread: the answer to the vendor never waits on the broker.
+
+    With Redis down, one publish takes seconds (redis-py retries the connection): on the request
+    thread that would hold every delivery that long. What the bounded queue cannot take, or a
+    process takes with it when it exits, the sweep applies.
+    """
+    from ..tasks import apply_webhook_event as task
+
+    if task.app.conf.task_always_eager:  # eager means "run it now, here"
+        _enqueue_apply(event_pk)
+        return
+    _publisher.start()
+    try:
+        _publisher.queue.put_nowait(event_pk)
+    except queue.Full:
+        logger.warning("webhook publish queue full; the sweep will apply event %s", event_pk)
+
+
+def _enqueue_apply(event_pk: int) -> None:
+    """The fast path only: a broker error must not fail a delivery that is already stored."""
+    from ..tasks import apply_webhook_event as task
+
+    try:
+        task.apply_async((event_pk,), retry=False)  # no publish retries: the sweep is the retry
+    except Exception:
+        logger.warning("could not enqueue webhook event %s; the sweep will apply it", event_pk, exc_info=True)
+
+
+class _Publisher:
+    """One daemon thread per process publishing apply tasks, so that exiting never waits on it."""
+
+    def __init__(self, backlog: int = 200) -> None:
+        self.queue: queue.Queue[int] = queue.Queue(maxsize=backlog)
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._pid = 0
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
+                return
+            if self._pid != os.getpid():  # a forked child inherits the queue but not the thread
+                self.queue = queue.Queue(maxsize=self.queue.maxsize)
+            self._pid = os.getpid()
+            self._thread = threading.Thread(target=self._run, name="webhook-publisher", daemon=True)
+            self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            _enqueue_apply(self.queue.get())
+            self.queue.task_done()
+
+
+_publisher = _Publisher()
+
+
+def apply_webhook_event(event_pk: int) -> bool:
+    """Apply one stored event to its invitation, exactly once. Returns whether this call applied it.
+
+    A row another worker holds is skipped, not waited for: that worker applies it, or,
+    if it dies, the row stays unapplied for the next sweep.
+    """
+    with transaction.atomic():
+        event = WebhookEvent.objects.select_for_update(skip_locked=True).filter(pk=event_pk).first()
+        if event is None or event.processed_at is not None or event.verdict != WebhookEvent.Verdict.ACCEPTED:
+            return False
         if event.update is None:
             event.processing_error = "The event carries no invitation status."
         else:
@@ -63,6 +158,26 @@ def apply_webhook_event(event_pk: int) -> None:
                 apply_update(invitation, update, source=InvitationEvent.Source.WEBHOOK)
         event.processed_at = timezone.now()
         event.save(update_fields=["processed_at", "processing_error"])
+    return True
+
+
+def apply_pending_webhook_events(older_than: timedelta, limit: int = 500) -> int:
+    """Apply accepted events left unapplied for ``older_than``, oldest first; returns how many were applied.
+
+    The delay leaves a fresh event to its own task; one event that fails is logged and
+    left for the next sweep without holding up the others.
+    """
+    cutoff = timezone.now() - older_than
+    pending = WebhookEvent.objects.filter(
+        verdict=WebhookEvent.Verdict.ACCEPTED, processed_at=None, received_at__lte=cutoff
+    ).order_by("pk")
+    applied = 0
+    for event_pk in pending.values_list("pk", flat=True)[:limit]:
+        try:
+            applied += apply_webhook_event(event_pk)
+        except Exception:
+            logger.exception("webhook event %s could not be applied; the next sweep tries again", event_pk)
+    return applied
 
 
 def _status_update(data: dict) -> StatusUpdate:

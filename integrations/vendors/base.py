@@ -26,6 +26,15 @@ class VendorClient:
     # Candidate fields the vendor refuses an invite without (InviteRequest names), with their words.
     required_candidate_fields: ClassVar[Mapping[str, str]] = {"email": "email address"}
 
+    @classmethod
+    def missing_fields(cls, request: types.InviteRequest) -> list[str]:
+        """The words for the required candidate fields ``request`` lacks: sending it would only be refused."""
+        return [
+            words
+            for name, words in cls.required_candidate_fields.items()
+            if not str(getattr(request, name, "") or "").strip()
+        ]
+
     def __init__(self, config: types.VendorConfig, throttle: Callable[[], None] | None = None) -> None:
         self.config = config
         self.throttle = throttle  # hand it to VendorHTTP(throttle=...)

@@ -8,24 +8,41 @@ import hashlib
 import hmac
 
 
-def hmac_sha256_matches(secret: str, body: bytes, signature: str) -> bool:
-    """Whether ``signature`` is HMAC-SHA256(secret, body) in hex, base64 or base64url (padding optional).
+def hmac_sha256_matches(secret: str, body: bytes, signature: str, *, decoded_key: bool = False) -> bool:
+    """Whether ``signature`` is HMAC-SHA256(key, body) in hex, base64 or base64url (padding optional).
 
-    Every comparison runs in constant time; a malformed signature simply does not match.
+    The key is the secret as it is; with ``decoded_key`` also the secret base64url-decoded
+    (see ``base64url_key``). Every comparison runs, each in constant time, so the time taken
+    says nothing about which one came close; a malformed signature simply does not match.
     """
     if not secret or not signature:
         return False
-    digest = hmac.new(secret.encode(), body, hashlib.sha256).digest()
+    keys = [secret.encode()]
+    if decoded_key and (decoded := base64url_key(secret)) is not None:
+        keys.append(decoded)
     signature = signature.strip()
-    candidates = [signature.lower().encode()]  # hex
+    given_hex = signature.lower().encode()
     padded = signature + "=" * (-len(signature) % 4)
+    given_raw = []
     for decode in (base64.b64decode, base64.urlsafe_b64decode):
         try:
-            candidates.append(decode(padded.encode()))
+            given_raw.append(decode(padded.encode()))
         except (binascii.Error, ValueError):
             continue
-    matches = [
-        hmac.compare_digest(candidates[0], digest.hex().encode()),
-        *(hmac.compare_digest(candidate, digest) for candidate in candidates[1:]),
-    ]
+    matches = []
+    for key in keys:
+        digest = hmac.new(key, body, hashlib.sha256).digest()
+        matches.append(hmac.compare_digest(given_hex, digest.hex().encode()))
+        matches.extend(hmac.compare_digest(raw, digest) for raw in given_raw)
     return any(matches)
+
+
+def base64url_key(secret: str) -> bytes | None:
+    """The secret decoded the way intervue's Python example does it (padded to a multiple of 4, then
+    ``urlsafe_b64decode``), or None when it cannot be decoded so."""
+    key = secret.encode()
+    key += b"=" * {2: 2, 3: 1}.get(len(key) % 4, 0)
+    try:
+        return base64.urlsafe_b64decode(key)
+    except (binascii.Error, ValueError):
+        return None

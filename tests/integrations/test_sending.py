@@ -173,3 +173,33 @@ def test_a_failed_invitation_is_sent_again_once_the_candidate_is_fixed(
 
     again = recruiter_client.post(reverse("integrations:send-again", args=[invitation.pk]), follow=True)
     assert "Only a failed invitation can be sent again." in again.content.decode()
+
+
+def test_a_candidate_intervue_would_refuse_for_a_missing_phone_is_refused_alone_before_sending(
+    mapped_stage, applicants, control, recruiter
+):
+    job, _, assessment = mapped_stage("intervue", invite_on_entry=False)
+    applications = applicants(job, 3)
+    bulk = services.request_invitations(applications, assessment, recruiter)
+    lost = applications[1].candidate
+    lost.phone = ""  # removed after the send was queued
+    lost.save()
+    before = control.requests("intervue")
+
+    send_all(bulk)
+
+    by_candidate = {i.application.candidate_id: i for i in bulk.invitations.select_related("application")}
+    refused = by_candidate.pop(lost.pk)
+    assert refused.state == InvitationState.FAILED
+    assert "requires the candidate's phone number" in refused.last_error
+    assert "phone number" in refused.events.latest("pk").message
+    assert {i.state for i in by_candidate.values()} == {InvitationState.INVITED}  # the rest of the batch went
+    assert control.requests("intervue") - before == 1  # one request for the two, none for the refused one
+    assert lost.email not in str(control.invites("intervue"))
+
+    lost.phone = "+1 555 0100"
+    lost.save()
+    assert services.send_again(refused, recruiter)
+    send_all(bulk)
+    refused.refresh_from_db()
+    assert refused.state == InvitationState.INVITED

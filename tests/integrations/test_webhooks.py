@@ -4,14 +4,19 @@ The payloads and signatures are the sandbox's own deliveries, captured and repla
 """
 
 import json
+import time
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from integrations import services
 from integrations.models import WebhookEvent
+from integrations.services import webhooks as outbox
 from integrations.states import InvitationState
 from tests.integrations.test_sending import send_all
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +131,152 @@ def test_hireflix_webhooks_are_authenticated_by_the_account_url(client, invited,
     apply_pending()
     invitation.refresh_from_db()
     assert invitation.state == InvitationState.COMPLETED
+
+
+# --- the outbox: what is stored is applied, whatever the broker does ----------------------------------
+@pytest.fixture
+def broker_down(monkeypatch):
+    """Every publish fails the way kombu does when Redis refuses the connection."""
+    from kombu.exceptions import OperationalError
+
+    from integrations.tasks import apply_webhook_event
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(apply_webhook_event, "apply_async", refuse)
+
+
+def test_webhooks_received_while_the_broker_is_down_are_answered_and_later_applied_once(
+    client, invited, control, sandbox, broker_down, settings, django_capture_on_commit_callbacks
+):
+    from integrations.tasks import apply_pending_webhooks
+
+    invitation, account = invited()
+    email = invitation.application.candidate.email
+    control.control("intervue/advance", {"ref": email, "action": "started"})
+    control.control("intervue/advance", {"ref": email, "action": "completed"})
+    sent = [deliveries(sandbox, "scheduled")[-1], deliveries(sandbox, "completed")[-1]]
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [post(client, account, delivery) for delivery in sent + sent]  # each delivered twice
+    assert [a.status_code for a in answers] == [200, 200, 200, 200]
+    assert [a.json()["accepted"] for a in answers] == [1, 1, 0, 0]
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.INVITED  # nothing applied yet: no task reached a worker
+
+    settings.WEBHOOK_APPLY_AFTER = 0  # instead of waiting out the delay
+    assert apply_pending_webhooks() == 2
+    assert apply_pending_webhooks() == 0  # the next sweep finds nothing left
+    services.apply_webhook_event(WebhookEvent.objects.filter(verdict="accepted").first().pk)  # a late task
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.COMPLETED
+    assert invitation.events.filter(source="webhook").count() == 2
+    assert not WebhookEvent.objects.filter(verdict="accepted", processed_at=None).exists()
+
+
+@pytest.fixture
+def dead_broker():
+    """The Celery app pointed at a Redis that refuses connections, for this test only."""
+    from config.celery_app import app
+
+    def use(url):
+        app.conf.broker_url = url
+        app._pool = None  # the connection and producer pools were built for the old URL
+        app.amqp._producer_pool = None
+
+    live = app.conf.broker_url
+    use("redis://127.0.0.1:9/0")
+    yield
+    # The publisher thread is still failing to reach it (redis-py retries for seconds): let it finish
+    # first, or it would rebuild the app's producer pool for the dead URL after the restore.
+    assert wait_for(lambda: not outbox._publisher.queue.unfinished_tasks, 30)
+    use(live)
+
+
+def test_with_redis_refusing_connections_webhooks_are_answered_at_once(
+    client, invited, control, sandbox, dead_broker, settings, django_capture_on_commit_callbacks
+):
+    from integrations.tasks import apply_pending_webhooks
+
+    invitation, account = invited()
+    control.control("intervue/advance", {"ref": invitation.application.candidate.email, "action": "completed"})
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = post(client, account, deliveries(sandbox, "completed")[-1])
+    took = time.monotonic() - started
+    assert answer.status_code == 200
+    assert took < 2, f"answered in {took:.1f} s"  # a publish to a dead Redis takes about 6 s
+    settings.WEBHOOK_APPLY_AFTER = 0
+    assert apply_pending_webhooks() == 1
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.COMPLETED
+
+
+def test_the_sweep_leaves_a_fresh_event_to_its_own_task(client, invited, control, sandbox, broker_down):
+    from integrations.tasks import apply_pending_webhooks
+
+    invitation, account = invited()
+    control.control("intervue/advance", {"ref": invitation.application.candidate.email, "action": "completed"})
+    assert post(client, account, deliveries(sandbox, "completed")[-1]).status_code == 200
+    assert apply_pending_webhooks() == 0
+    WebhookEvent.objects.update(received_at=timezone.now() - timedelta(minutes=1))
+    assert apply_pending_webhooks() == 1
+
+
+def test_a_worker_coming_up_applies_what_piled_up_while_it_was_away(
+    client, invited, control, sandbox, broker_down, django_capture_on_commit_callbacks, run_tasks
+):
+    from celery.signals import worker_ready
+
+    invitation, account = invited()
+    control.control("intervue/advance", {"ref": invitation.application.candidate.email, "action": "completed"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, account, deliveries(sandbox, "completed")[-1]).status_code == 200
+    run_tasks(worker_ready.send, sender=None)
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.COMPLETED
+
+
+@pytest.mark.django_db(transaction=True)  # the worker's threads read what the test commits
+def test_once_the_broker_is_back_a_real_worker_applies_each_event_once(
+    celery_worker_thread, client, invited, control, sandbox, monkeypatch
+):
+    from kombu.exceptions import OperationalError
+
+    from integrations.tasks import apply_pending_webhooks, apply_webhook_event
+
+    invitation, account = invited()
+    email = invitation.application.candidate.email
+    control.control("intervue/advance", {"ref": email, "action": "started"})
+    control.control("intervue/advance", {"ref": email, "action": "completed"})
+    sent = [deliveries(sandbox, "scheduled")[-1], deliveries(sandbox, "completed")[-1]]
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    with monkeypatch.context() as down:
+        down.setattr(apply_webhook_event, "apply_async", refuse)
+        assert [post(client, account, d).status_code for d in sent + sent] == [200] * 4
+        assert wait_for(lambda: not outbox._publisher.queue.unfinished_tasks, 10)  # every publish failed
+
+    apply_pending_webhooks.delay(older_than=0)  # what beat sends every 30 s, and a worker at start
+    applied = WebhookEvent.objects.filter(verdict="accepted").exclude(processed_at=None)
+    assert wait_for(lambda: applied.count() == 2, 15)
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.COMPLETED
+    assert invitation.events.filter(source="webhook").count() == 2  # each applied once
+
+
+def test_a_signed_event_older_than_the_replay_window_is_kept_and_not_applied(
+    client, invited, control, sandbox, settings
+):
+    invitation, account = invited()
+    control.control("intervue/advance", {"ref": invitation.application.candidate.email, "action": "discarded"})
+    canceled = deliveries(sandbox, "canceled")[-1]
+    settings.WEBHOOK_MAX_EVENT_AGE_DAYS = 0  # what the default window makes of a delivery replayed 5 days later
+    assert post(client, account, canceled).json() == {"accepted": 0, "duplicates": 0, "stale": 1}
+    apply_pending()
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.INVITED
+    stored = WebhookEvent.objects.get(verdict=WebhookEvent.Verdict.STALE)
+    assert "replay window" in stored.error and stored.processed_at is None

@@ -899,6 +899,26 @@ def test_webhooks_are_signed_with_hmac_sha256_of_the_raw_body(api: Api, hooks: H
     assert hmac.compare_digest(headers["X-Intervue-Signature"], expected)
 
 
+def test_webhooks_can_be_keyed_as_the_python_example_does(api: Api, hooks: Hooks) -> None:
+    api.options(signature_key="base64url-decoded", signature_encoding="base64url")
+    request_external(api, candidate())
+    hooks.wait(1)
+    headers, body = hooks.received[0]
+    # The document's Python example, line by line.
+    key = b"whsec_test"
+    if len(key) % 4 == 2:
+        key += b"=="
+    elif len(key) % 4 == 3:
+        key += b"="
+    key = base64.urlsafe_b64decode(key)
+    expected = base64.urlsafe_b64encode(hmac.digest(key, body, digest=hashlib.sha256)).rstrip(b"=")
+    assert hmac.compare_digest(headers["X-Intervue-Signature"].encode(), expected)
+
+
+def test_webhooks_are_keyed_with_the_raw_secret_unless_asked(api: Api) -> None:
+    assert api.sim.options["signature_key"] == "raw"
+
+
 def test_external_interview_lifecycle_in_the_examples_shape(api: Api, hooks: Hooks) -> None:
     row = request_external(api, candidate(1, timeSlots=[SLOT]))[0]
     interview_id = row["interviewId"]

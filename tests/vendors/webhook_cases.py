@@ -44,6 +44,8 @@ class WebhookSecurityCases:
     def unknown_event(self) -> dict[str, Any]:
         raise NotImplementedError
 
+    dated_fixture: ClassVar[str]  # a documented payload that says when it happened
+
     # --- shared --------------------------------------------------------------------------------
     @pytest.fixture
     def account(self, db: Any) -> VendorAccount:
@@ -69,7 +71,10 @@ class WebhookSecurityCases:
         return self.fixtures()[0].read_bytes()
 
     # --- the cases -----------------------------------------------------------------------------
-    def test_every_documented_payload_is_accepted_and_stored(self, client, account, django_capture_on_commit_callbacks):
+    def test_every_documented_payload_is_accepted_and_stored(
+        self, client, account, django_capture_on_commit_callbacks, settings
+    ):
+        settings.WEBHOOK_MAX_EVENT_AGE_DAYS = 36_500  # the documents' examples are years old
         accepted = 0
         with django_capture_on_commit_callbacks() as applies:
             for path in self.fixtures():
@@ -135,3 +140,15 @@ class WebhookSecurityCases:
         answer = self.post(client, (self.url(account, token="no-such-token"), headers), body)
         assert answer.status_code == 404
         assert self.stored(Verdict.UNKNOWN_ACCOUNT) == 1
+
+    def test_an_event_older_than_the_replay_window_is_kept_with_its_reason_and_never_applied(
+        self, client, account, django_capture_on_commit_callbacks
+    ):
+        body = (Path(__file__).parent / self.vendor / "fixtures" / self.dated_fixture).read_bytes()
+        with django_capture_on_commit_callbacks() as applies:
+            answer = self.post(client, self.signed(account, body), body)
+        assert answer.status_code == 200  # a 2xx: the vendor's retrying it would change nothing
+        assert answer.json() == {"accepted": 0, "duplicates": 0, "stale": 1}
+        event = WebhookEvent.objects.get()
+        assert event.verdict == Verdict.STALE and "older than the 5-day replay window" in event.error
+        assert not applies and event.processed_at is None

@@ -94,6 +94,8 @@ class IntervueSim(Lifecycle, ExternalInterviewsApi, MockInterviewsApi, Assignmen
         "rate_limit_window_seconds": 60,
         # hex, base64 or base64url: the document's examples use all three.
         "signature_encoding": "hex",
+        # raw (the prose and most examples) or base64url-decoded (the Python example) secret as the key.
+        "signature_key": "raw",
         # example (details under requestedData) or table (cancelData, scheduleData, ...).
         "webhook_payload_shape": "example",
         # existing: asking again for an open interview / live invitation returns it; create: a new one.
@@ -176,7 +178,11 @@ class IntervueSim(Lifecycle, ExternalInterviewsApi, MockInterviewsApi, Assignmen
 
     # --- webhooks and control --------------------------------------------------------------------------
     def sign_webhook(self, body: bytes, secret: str) -> dict[str, str]:
-        return {webhooks.SIGNATURE_HEADER: webhooks.sign(body, secret, self.option("signature_encoding"))}
+        return {
+            webhooks.SIGNATURE_HEADER: webhooks.sign(
+                body, secret, self.option("signature_encoding"), self.option("signature_key")
+            )
+        }
 
     def control(self, parts: list[str], method: str, body: dict[str, Any]) -> Response | None:
         """POST /_control/intervue/reminders: send the reminder webhook now for every opted-out

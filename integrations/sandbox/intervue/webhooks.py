@@ -12,6 +12,10 @@ The document disagrees with itself twice, so both sides can be emitted (option
 The signature (option ``signature_encoding``) is HMAC-SHA256 over the raw body keyed with the
 webhook secret, in hex (the pseudo-code and Java examples), base64 (the JavaScript example,
 padded as CryptoJS writes it) or base64url without padding (the Python example).
+
+The key (option ``signature_key``) is the secret as it is ("raw": the prose, "your webhook
+secret set as the key", and every example but one) or, as the Python example does it, the
+secret base64url-decoded after padding it to a multiple of four ("base64url-decoded").
 """
 
 from __future__ import annotations
@@ -38,8 +42,11 @@ TABLE_KEYS = {
 }
 
 
-def sign(body: bytes, secret: str, encoding: str) -> str:
-    digest = hmac.new(secret.encode(), body, hashlib.sha256)
+SIGNATURE_KEYS = ("raw", "base64url-decoded")
+
+
+def sign(body: bytes, secret: str, encoding: str, key: str = "raw") -> str:
+    digest = hmac.new(signing_key(secret, key), body, hashlib.sha256)
     if encoding == "hex":
         return digest.hexdigest()
     if encoding == "base64":
@@ -47,6 +54,19 @@ def sign(body: bytes, secret: str, encoding: str) -> str:
     if encoding == "base64url":
         return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
     raise ValueError(f"signature_encoding must be one of {', '.join(SIGNATURE_ENCODINGS)}, not {encoding!r}")
+
+
+def signing_key(secret: str, key: str) -> bytes:
+    if key == "raw":
+        return secret.encode()
+    if key == "base64url-decoded":  # the Python example, step by step
+        padded = secret.encode()
+        if len(padded) % 4 == 2:
+            padded += b"=="
+        elif len(padded) % 4 == 3:
+            padded += b"="
+        return base64.urlsafe_b64decode(padded)
+    raise ValueError(f"signature_key must be one of {', '.join(SIGNATURE_KEYS)}, not {key!r}")
 
 
 def candidate(name: str, email: str, phone: str | None, phone_key: str) -> dict[str, Any]:

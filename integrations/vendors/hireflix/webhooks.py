@@ -7,12 +7,12 @@ per account that the web layer checks, so they are only validated and normalized
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 
 from ..errors import Permanent
 from ..parsing import from_ms
 from ..types import WebhookEvent
+from ..untrusted import load_json
 from .statuses import STATES, status_update
 
 WEBHOOK_EVENTS = frozenset(
@@ -31,10 +31,7 @@ def parse(headers: Mapping[str, str], body: bytes, secret: str = "") -> list[Web
 
     ``headers`` and ``secret`` are unused: Hireflix signs nothing (see the module docstring).
     """
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Permanent("Hireflix webhook body is not JSON") from exc
+    payload = load_json(body, "Hireflix webhook")
     if not isinstance(payload, dict):
         raise Permanent("Hireflix webhook body is not a JSON object")
     event, data, date = payload.get("event"), payload.get("data"), payload.get("date")

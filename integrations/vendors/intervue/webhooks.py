@@ -1,7 +1,10 @@
 """intervue.io webhooks: verify a delivery's signature, then normalize its payload into StatusUpdates.
 
-``X-Intervue-Signature`` = HMAC-SHA256(webhook secret, raw body), in hex, base64 or base64url
-without padding (the document's examples use all three), compared in constant time.
+``X-Intervue-Signature`` = HMAC-SHA256(key, raw body), in hex, base64 or base64url without
+padding (the document's examples use all three), compared in constant time. The document (003,
+"Verify webhook") gives two keys: its prose, pseudo-code, Java and JavaScript use the webhook
+secret as it is; its Python example base64url-decodes the secret first (padding it). Both are
+accepted, in every encoding.
 
 External-interview events: the document's examples put the details under ``requestedData``
 for every event, its tables under ``requestedData`` / ``cancelData`` / ``scheduleData`` /
@@ -13,7 +16,6 @@ Home-assignment events name the invitation by ``invitationUrlHash``, except
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -21,6 +23,7 @@ from ..errors import InvalidSignature, Permanent
 from ..parsing import parse_datetime
 from ..signing import hmac_sha256_matches
 from ..types import StatusUpdate, WebhookEvent
+from ..untrusted import load_json
 from .statuses import ASSIGNMENT_EVENT_STATES, EXTERNAL_STATES, compact, external_report_details
 
 # External-interview event -> where the tables put its details (the examples say requestedData).
@@ -44,12 +47,9 @@ def parse(headers: Mapping[str, str], body: bytes, secret: str) -> list[WebhookE
         raise InvalidSignature(f"intervue.io webhook without an {SIGNATURE_HEADER} header")
     if not secret:
         raise InvalidSignature("no intervue.io webhook secret is configured")
-    if not hmac_sha256_matches(secret, body, signature):
+    if not hmac_sha256_matches(secret, body, signature, decoded_key=True):
         raise InvalidSignature("intervue.io webhook signature does not match")
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise Permanent("intervue.io webhook body is not JSON") from exc
+    payload = load_json(body, "intervue.io webhook")
     normalized = normalize(payload)
     # intervue sends no event id: the signed body is the delivery's identity.
     digest = hashlib.sha256(body).hexdigest()

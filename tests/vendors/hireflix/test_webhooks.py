@@ -10,6 +10,7 @@ class TestWebhookSecurity(WebhookSecurityCases):
     vendor = "hireflix"
     forged_status = 404
     forged_verdict = WebhookEvent.Verdict.UNKNOWN_ACCOUNT
+    dated_fixture = "interview.finish.json"
 
     def signed(self, account, body):
         return self.url(account), {}

@@ -488,6 +488,21 @@ def test_external_webhooks_verified_in_every_encoding_and_shape(
     assert len({e.event_id for e in events}) == 4
 
 
+@pytest.mark.parametrize("encoding", ["hex", "base64", "base64url"])
+def test_webhooks_keyed_with_the_decoded_secret_as_in_the_python_example_verify(
+    box: Sandbox, client: IntervueClient, receiver: SimpleNamespace, encoding: str
+) -> None:
+    box.options(signature_key="base64url-decoded", signature_encoding=encoding)
+    box.control("intervue/webhook", {"url": receiver.url, "secret": SECRET})
+    [result] = client.invite([request(1)])
+    box.advance(result.remote_id, "completed")
+    assert wait_for(lambda: len(receiver.received) >= 4, 5)
+    events = [e for headers, body in receiver.received for e in parse_webhook(headers, body)]
+    assert [e.event_type for e in events] == ["requested", "scheduled", "completed", "videoGenerationCompleted"]
+    with pytest.raises(InvalidSignature):  # and the decoded key of another secret does not pass
+        intervue_webhooks.parse(*receiver.received[0], "whsec_another_secret")
+
+
 def test_assignment_webhooks(box: Sandbox, client: IntervueClient, receiver: SimpleNamespace) -> None:
     box.options(webhook_payload_shape="table")
     box.control("intervue/webhook", {"url": receiver.url, "secret": SECRET})

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrations', '0005_invitation_next_attempt'),
+        ('integrations', '0006_webhookevent_body_digest_stale'),
     ]
 
     operations = [

@@ -233,8 +233,15 @@ REST_FRAMEWORK = {
     # The role groups' model permissions, reads included (view_<model>).
     "DEFAULT_PERMISSION_CLASSES": ["candidates.api.permissions.RolePermissions"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # JSON only: ids in a body are JSON integers, never strings a form would carry.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # One error body for every error: `detail`, plus the refused fields of a 400.
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # Per API token, answered 429 with Retry-After; e.g. API_THROTTLE_RATE=600/min (empty: no limit).
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="600/min") or None},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hiring integrations API",
@@ -245,6 +252,11 @@ SPECTACULAR_SETTINGS = {
     ),
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # The errors every operation can answer, in one body format (config.api.ERROR_SCHEMA).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.add_error_responses",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets shared by several fields, or several choice sets under one field name, named once.
     "ENUM_NAME_OVERRIDES": {

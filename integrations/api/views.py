@@ -11,16 +11,17 @@ from typing import Any, cast
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.urls import reverse
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from candidates.api.fields import UNKNOWN_IDS
 
 from .. import selectors, services
 from ..models import Assessment, BulkSend, Invitation
 from .filters import InvitationFilterSet
 from .serializers import (
-    ActionRefusedSerializer,
     AssessmentSerializer,
     BulkSendSerializer,
     InvitationIdsSerializer,
@@ -56,7 +57,7 @@ class BulkSendCreate(generics.GenericAPIView):
     serializer_class = SendAssessmentSerializer
     required_permissions = {"POST": ["integrations.add_invitation"]}
 
-    @extend_schema(responses={201: BulkSendSerializer})
+    @extend_schema(responses={201: BulkSendSerializer, 404: UNKNOWN_IDS})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -107,6 +108,7 @@ class InvitationDetail(_InvitationQuerysetMixin, generics.RetrieveAPIView):
 
 # --- actions on invitations ----------------------------------------------------------------------------
 ACTION_PERMISSIONS = {"POST": ["integrations.change_invitation"]}
+REFUSED = OpenApiResponse(description="The state or the vendor does not allow it (`detail` says why); nothing changed.")
 
 
 def _refused(exc: services.ActionRefused) -> Response:
@@ -125,7 +127,7 @@ class _InvitationAction(generics.GenericAPIView):
     def act(self, invitation: Invitation) -> Invitation:
         raise NotImplementedError
 
-    @extend_schema(request=None, responses={200: InvitationSerializer, 409: ActionRefusedSerializer})
+    @extend_schema(request=None, responses={200: InvitationSerializer, 409: REFUSED})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         invitation = self.get_object()
         try:
@@ -165,11 +167,14 @@ class _BulkInvitationAction(generics.GenericAPIView):
     serializer_class = InvitationIdsSerializer
     required_permissions = ACTION_PERMISSIONS
     queryset = Invitation.objects.none()
+    # The answer is the acted-on invitations, all of them: neither filtered nor paged.
+    filter_backends = []
+    pagination_class = None
 
     def act(self, invitations: list[Invitation]) -> None:
         raise NotImplementedError
 
-    @extend_schema(responses={200: InvitationSerializer(many=True), 409: ActionRefusedSerializer})
+    @extend_schema(responses={200: InvitationSerializer(many=True), 404: UNKNOWN_IDS, 409: REFUSED})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -177,7 +182,8 @@ class _BulkInvitationAction(generics.GenericAPIView):
         invitations = list(selectors.invitations_with_timeline().filter(pk__in=ids))
         missing = sorted(set(ids) - {i.pk for i in invitations})
         if missing:
-            return Response({"invitations": [f"No such invitations: {', '.join(map(str, missing))}."]}, status=400)
+            message = f"No such invitations: {', '.join(map(str, missing))}."
+            raise serializers.ValidationError({"invitations": [message]}, code="does_not_exist")
         try:
             self.act(invitations)
         except services.ActionRefused as exc:

@@ -126,7 +126,7 @@ _WHY = {
     "400": "Invalid query parameter or body: the body names each one.",
     "401": "No token or session, or a token that is not valid.",
     "403": "The role does not allow it (or a browser session's write without the CSRF token).",
-    "404": "No such object, or a page beyond the last.",
+    "404": "No such object, or no such page.",
     "415": "The body is not JSON.",
     "429": "Too many requests for this token: wait `Retry-After` seconds.",
 }
@@ -162,7 +162,7 @@ def add_error_responses(result: dict[str, Any], generator: Any, request: Any, pu
             codes = ["401", "403", "429"]
             if any(p["in"] == "query" for p in parameters) or "requestBody" in operation:
                 codes.append("400")
-            if "{" in path or any(p["name"] == "page" for p in parameters):
+            if "{" in path or any(p["name"] in ("page", "cursor") for p in parameters):
                 codes.append("404")
             if "requestBody" in operation:
                 codes.append("415")

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from . import views
+from . import interviews, views
 
 app_name = "api"
 
@@ -26,6 +26,8 @@ v1: list[URLPattern | URLResolver] = [
     path("assessments/", views.AssessmentList.as_view(), name="assessment-list"),
     path("bulk-sends/", views.BulkSendCreate.as_view(), name="bulk-send-create"),
     path("bulk-sends/<int:pk>/", views.BulkSendDetail.as_view(), name="bulk-send"),
+    path("interviews/", interviews.InterviewList.as_view(), name="interview-list"),
+    path("interviews/<int:pk>/", interviews.InterviewDetail.as_view(), name="interview-detail"),
     path("invitations/", views.InvitationList.as_view(), name="invitation-list"),
     path("invitations/<int:pk>/", views.InvitationDetail.as_view(), name="invitation-detail"),
     path("invitations/<int:pk>/cancel/", views.InvitationCancel.as_view(), name="invitation-cancel"),
@@ -38,4 +40,7 @@ v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SchemaView.as_view(), name="schema"),
+    # Merge's SDKs append /ats/v1/interviews to their base URL: theirs is <server>/api/merge.
+    path("merge/ats/v1/interviews", interviews.MergeInterviewList.as_view(), name="merge-interview-list"),
+    path("merge/ats/v1/interviews/<int:pk>", interviews.MergeInterviewDetail.as_view(), name="merge-interview-detail"),
 ]

@@ -42,7 +42,7 @@ def _keep_the_test_connection():
 
 
 @pytest.fixture
-def rows(job, assessment):
+def rows(job, video_stage, assessment):
     """Ids 1, 2, … name real objects, so that generated requests reach past the 404s."""
     odd = ApplicationFactory(job=job, candidate=CandidateFactory(email="not an address"))
     InvitationFactory(application=odd, assessment=assessment, state=InvitationState.INVITED)

@@ -30,6 +30,7 @@ v1: list[URLPattern | URLResolver] = [
     path("interviews/<int:pk>/", interviews.InterviewDetail.as_view(), name="interview-detail"),
     path("invitations/", views.InvitationList.as_view(), name="invitation-list"),
     path("invitations/<int:pk>/", views.InvitationDetail.as_view(), name="invitation-detail"),
+    path("invitations/<int:pk>/results/", views.InvitationResults.as_view(), name="invitation-results"),
     path("invitations/<int:pk>/cancel/", views.InvitationCancel.as_view(), name="invitation-cancel"),
     path("invitations/<int:pk>/remind/", views.InvitationRemind.as_view(), name="invitation-remind"),
     path("invitations/<int:pk>/reinvite/", views.InvitationReinvite.as_view(), name="invitation-reinvite"),

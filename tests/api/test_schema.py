@@ -17,6 +17,7 @@ PATHS = {
     "/api/v1/bulk-sends/{id}/": {"get"},
     "/api/v1/invitations/": {"get"},
     "/api/v1/invitations/{id}/": {"get"},
+    "/api/v1/invitations/{id}/results/": {"get"},
     "/api/v1/interviews/": {"get"},
     "/api/v1/interviews/{id}/": {"get"},
 }

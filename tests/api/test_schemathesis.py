@@ -14,8 +14,11 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, seed, settings
 
+from integrations import services
+from integrations.models import Invitation
 from integrations.states import InvitationState
 from tests.factories import ApplicationFactory, CandidateFactory, InvitationFactory
+from tests.integrations.conftest import control, make_account, mapped_stage  # noqa: F401 (sandbox fixtures)
 
 MAX_EXAMPLES = 40
 
@@ -42,12 +45,17 @@ def _keep_the_test_connection():
 
 
 @pytest.fixture
-def rows(job, video_stage, assessment):
-    """Ids 1, 2, … name real objects, so that generated requests reach past the 404s."""
+def rows(mapped_stage, control):  # noqa: F811
+    """Ids 1, 2, … name real objects, invitations real at the vendor's sandbox, so that generated requests
+    reach past the 404s: one completed and scored, one invited, one to an email no validator would pass."""
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
     odd = ApplicationFactory(job=job, candidate=CandidateFactory(email="not an address"))
-    InvitationFactory(application=odd, assessment=assessment, state=InvitationState.INVITED)
-    for state, results in ((InvitationState.COMPLETED, {"score": 72.5}), (InvitationState.FAILED, {"score": "n/a"})):
-        InvitationFactory(application=ApplicationFactory(job=job), assessment=assessment, state=state, results=results)
+    bulk = services.request_invitations([*ApplicationFactory.create_batch(2, job=job), odd], assessment)
+    services.send_batch(list(bulk.invitations.values_list("pk", flat=True)))
+    done = bulk.invitations.exclude(remote_id="").first()
+    control.control("wedgehr/advance", {"ref": done.remote_id, "action": "completed"})
+    Invitation.objects.filter(pk=done.pk).update(state=InvitationState.COMPLETED, results={"score": 72.5})
+    InvitationFactory(application=ApplicationFactory(job=job), assessment=assessment, state=InvitationState.FAILED)
 
 
 @pytest.fixture

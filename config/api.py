@@ -13,7 +13,6 @@ from rest_framework import exceptions, pagination, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler as drf_exception_handler
 
 _POSITIVE_INT = re.compile(r"[1-9][0-9]{0,17}")
 
@@ -58,6 +57,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     A well-formed body whose only fault is naming objects that do not exist is a 404, not a 400:
     no schema can say which ids exist, so a request valid by the schema is not called malformed.
     """
+    # Imported here: rest_framework.views reads the settings that name this module's classes.
+    from rest_framework.views import exception_handler as drf_exception_handler
+
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.ValidationError):
         return response

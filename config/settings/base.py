@@ -221,8 +221,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # The local simulators of every vendor; `python manage.py sandbox` serves them here.
 SANDBOX_URL = env.str("SANDBOX_URL", default="http://127.0.0.1:8765")
 
-# --- REST API (/api/v1/, schema at /api/schema/) -----------------------------
-INSTALLED_APPS += ["rest_framework", "rest_framework.authtoken", "drf_spectacular"]
+# --- REST API (/api/v1/, schema at /api/schema/, docs at /api/docs/) ---------
+# drf_spectacular_sidecar ships Swagger UI's files: /api/docs/ loads nothing from a CDN.
+INSTALLED_APPS += ["rest_framework", "rest_framework.authtoken", "drf_spectacular", "drf_spectacular_sidecar"]
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Token first: its WWW-Authenticate header turns an anonymous request into a 401 rather than a 403.
@@ -252,6 +253,9 @@ SPECTACULAR_SETTINGS = {
     ),
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     # The errors every operation can answer, in one body format (config.api.ERROR_SCHEMA).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

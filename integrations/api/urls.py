@@ -1,10 +1,12 @@
-"""The API's root: /api/v1/ (the pipeline and the integrations) and its OpenAPI schema at /api/schema/."""
+"""The API's root: /api/v1/ (the pipeline and the integrations), its OpenAPI schema at /api/schema/ and
+its docs page at /api/docs/ (Swagger UI, served from our own static files)."""
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -41,6 +43,8 @@ v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SchemaView.as_view(), name="schema"),
+    # A page for people: the sign-in page first, then the schema read with the session.
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api:schema")), name="docs"),
     # Merge's SDKs append /ats/v1/interviews to their base URL: theirs is <server>/api/merge.
     path("merge/ats/v1/interviews", interviews.MergeInterviewList.as_view(), name="merge-interview-list"),
     path("merge/ats/v1/interviews/<int:pk>", interviews.MergeInterviewDetail.as_view(), name="merge-interview-detail"),

@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django_filters.fields import ChoiceField
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 
@@ -77,3 +78,17 @@ class IdFilter(django_filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", MAX_ID)
         super().__init__(*args, **kwargs)
+
+
+class _NonEmptyChoiceField(ChoiceField):
+    def clean(self, value: Any) -> Any:
+        # Absent means "any"; present but empty (``?vendor=``) is none of the choices.
+        if value == "":
+            raise forms.ValidationError("Give one of the choices, or leave the parameter out.", code="invalid_choice")
+        return super().clean(value)
+
+
+class ChoiceFilter(django_filters.ChoiceFilter):
+    """django-filter's choice filter, with an empty value refused (400 naming it) like any other non-choice."""
+
+    field_class = _NonEmptyChoiceField

@@ -132,7 +132,9 @@ class BulkSendProgressSerializer(serializers.Serializer):
 
 class BulkSendSerializer(serializers.ModelSerializer):
     assessment = AssessmentSerializer(read_only=True)
-    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Null for a send no one made by hand."
+    )
     progress = serializers.SerializerMethodField()
 
     class Meta:

@@ -192,6 +192,8 @@ def test_invitations_filter_by_state_assessment_vendor_and_application(recruiter
     [
         ("state", "lost"),
         ("vendor", "acme"),
+        ("vendor", ""),
+        ("state", ""),
         ("assessment", "x"),
         ("application", "1.5"),
         ("candidate", "0"),

@@ -76,6 +76,7 @@ def test_every_operation_declares_its_errors_in_one_body_format(schema):
 def test_nullable_fields_are_nullable_and_stored_emails_claim_no_format(schema):
     components = schema["components"]["schemas"]
     assert components["ApplicationInvitation"]["properties"]["score"]["nullable"] is True
+    assert components["BulkSend"]["properties"]["created_by"]["nullable"] is True
     assert "format" not in components["InvitedCandidate"]["properties"]["email"]
     assert "format" not in components["CandidateSummary"]["properties"]["email"]
 

@@ -20,7 +20,7 @@ from integrations.states import InvitationState
 from tests.factories import ApplicationFactory, CandidateFactory, InvitationFactory
 from tests.integrations.conftest import control, make_account, mapped_stage  # noqa: F401 (sandbox fixtures)
 
-MAX_EXAMPLES = 40
+MAX_EXAMPLES = 80
 
 # Built at import: schemathesis makes one test per operation before any fixture runs.
 schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=None, public=True))
@@ -66,7 +66,8 @@ def auth_header(admin_api):
 @pytest.mark.django_db
 @schema.parametrize()
 @seed(20261204)
-@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+# No example database: every run is the seed's, whatever earlier runs found.
+@settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 def test_every_operation_keeps_to_the_schema(case, auth_header, rows):
     calls[case.operation.label] += 1
     case.call_and_validate(headers=auth_header)

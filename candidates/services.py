@@ -35,7 +35,7 @@ def move_to_stage(
         .order_by("pk")
     )
     if len(rows) != len(ids):
-        raise ValidationError("Some of the selected applications no longer exist.")
+        raise ValidationError("Some of the selected applications no longer exist.", code="does_not_exist")
     if any(job_id != stage.job_id for _, job_id, _ in rows):
         raise ValidationError(f"“{stage.name}” belongs to another job than some of the selected applications.")
 

@@ -17,3 +17,6 @@ urlpatterns = [
     path("api/", include("integrations.api.urls")),
     path("", include("candidates.urls")),
 ]
+
+# JSON under /api/ (an id that is no integer matches no URL), the usual page elsewhere.
+handler404 = "config.api.not_found"

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TypedDict
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from candidates.models import Application, Job
 
@@ -32,6 +32,20 @@ def invitations_with_timeline() -> QuerySet[Invitation]:
         .order_by("-created_at", "-id")
     )
     return without_secrets(invitations, "assessment__account").defer("assessment__raw")
+
+
+def interviews() -> QuerySet[Invitation]:
+    """Invitations as the ATS sees interviews: with the vendor, who sent them, and the stage of the
+    job mapped to their assessment (``interview_stage_id``, None where no stage sends it)."""
+    stage = StageAssessment.objects.filter(
+        stage__job_id=OuterRef("application__job_id"), assessment_id=OuterRef("assessment_id")
+    ).values("stage_id")[:1]
+    invitations = (
+        Invitation.objects.select_related("assessment__account", "bulk_send")
+        .annotate(interview_stage_id=Subquery(stage))
+        .defer("results", "assessment__raw")
+    )
+    return without_secrets(invitations, "assessment__account")
 
 
 def bulk_sends() -> QuerySet[BulkSend]:

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from integrations.api.serializers import ApplicationInvitationSerializer, InvitationSummarySerializer
 
 from ..models import Application, Candidate, Job, Stage, StageChange
-from .fields import application_ids
+from .fields import StrictPrimaryKeyRelatedField, application_ids
 
 
 class StageSerializer(serializers.ModelSerializer):
@@ -101,7 +101,7 @@ class CandidateDetailSerializer(serializers.ModelSerializer):
 
 class MoveApplicationsSerializer(serializers.Serializer):
     applications = application_ids(help_text="Application ids, all of the target stage's job.")
-    stage = serializers.PrimaryKeyRelatedField(queryset=Stage.objects.all(), help_text="The stage to move them into.")
+    stage = StrictPrimaryKeyRelatedField(queryset=Stage.objects.all(), help_text="The stage to move them into.")
 
 
 class MoveResultSerializer(serializers.Serializer):

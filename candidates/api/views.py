@@ -17,6 +17,7 @@ from rest_framework.settings import api_settings
 
 from .. import selectors, services
 from ..models import Application, Candidate, Job, Stage
+from .fields import UNKNOWN_IDS
 from .filters import ApplicationFilterSet
 from .serializers import (
     ApplicationSerializer,
@@ -96,7 +97,7 @@ class MoveApplications(generics.GenericAPIView):
     serializer_class = MoveApplicationsSerializer
     required_permissions = {"POST": ["candidates.change_application"]}
 
-    @extend_schema(responses={200: MoveResultSerializer})
+    @extend_schema(responses={200: MoveResultSerializer, 404: UNKNOWN_IDS})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -106,7 +107,8 @@ class MoveApplications(generics.GenericAPIView):
             by = cast(User, request.user)
             changes = services.move_to_stage(serializer.validated_data["applications"], stage, by=by)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages}) from exc
+            code = getattr(exc, "code", None)
+            raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages}, code=code) from exc
         moved = [change.application_id for change in changes]
         result = {"moved": len(moved), "applications": moved, "stage": StageRefSerializer(stage).data}
         return Response(MoveResultSerializer(result).data)

@@ -238,8 +238,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # The local simulators of every vendor; `python manage.py sandbox` serves them here.
 SANDBOX_URL = env.str("SANDBOX_URL", default="http://127.0.0.1:8765")
 
-# --- REST API (/api/v1/, schema at /api/schema/) -----------------------------
-INSTALLED_APPS += ["rest_framework", "rest_framework.authtoken", "drf_spectacular"]
+# --- REST API (/api/v1/, schema at /api/schema/, docs at /api/docs/) ---------
+# drf_spectacular_sidecar ships Swagger UI's files: /api/docs/ loads nothing from a CDN.
+INSTALLED_APPS += ["rest_framework", "rest_framework.authtoken", "drf_spectacular", "drf_spectacular_sidecar"]
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Token first: its WWW-Authenticate header turns an anonymous request into a 401 rather than a 403.
@@ -250,8 +251,15 @@ REST_FRAMEWORK = {
     # The role groups' model permissions, reads included (view_<model>).
     "DEFAULT_PERMISSION_CLASSES": ["candidates.api.permissions.RolePermissions"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "config.api.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # JSON only: ids in a body are JSON integers, never strings a form would carry.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # One error body for every error: `detail`, plus the refused fields of a 400.
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # Per API token, answered 429 with Retry-After; e.g. API_THROTTLE_RATE=600/min (empty: no limit).
+    "DEFAULT_THROTTLE_CLASSES": ["config.api.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env.str("API_THROTTLE_RATE", default="600/min") or None},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hiring integrations API",
@@ -262,6 +270,14 @@ SPECTACULAR_SETTINGS = {
     ),
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # The errors every operation can answer, in one body format (config.api.ERROR_SCHEMA).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.add_error_responses",
+    ],
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets shared by several fields, or several choice sets under one field name, named once.
     "ENUM_NAME_OVERRIDES": {

@@ -13,6 +13,8 @@ os.environ.setdefault(
     "FIELD_ENCRYPTION_KEYS",
     "Vb0bEQUtd6hwqFgOk6Kgzc9ptNVQ7FyfGUJCZN4W4eo=,hD3O3Cc1Q0FVNyrqzJfDaOh3hJMSRIF3TyzhDoqf7Ro=",
 )
+# High enough for the fuzzing run; the throttling tests lower it.
+os.environ.setdefault("API_THROTTLE_RATE", "100000/min")
 os.environ.setdefault("VAR_DIR", tempfile.mkdtemp(prefix="hiring-test-"))
 
 from .base import *  # noqa: F403

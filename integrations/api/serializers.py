@@ -1,7 +1,7 @@
 """What the API shows of assessments, invitations and sends.
 
-Never a vendor account beyond its vendor's name, never a key, a webhook secret, a raw vendor
-payload or a results link: results are fetched live on the candidate page.
+Never a vendor account beyond its vendor's name, never a key, a webhook secret or a raw vendor
+payload; results links only from invitations/{id}/results/, fetched from the vendor at the call.
 """
 
 from __future__ import annotations
@@ -9,11 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import User
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from candidates.api.fields import application_ids
+from candidates.api.fields import StrictBooleanField, StrictPrimaryKeyRelatedField, application_ids, id_field
 from candidates.models import Application, Candidate
 
 from .. import selectors
@@ -76,7 +75,7 @@ class ApplicationInvitationSerializer(serializers.ModelSerializer):
         ]
 
     # Only the score and verdict of ``results``: the rest are vendor ids and admin links.
-    @extend_schema_field(OpenApiTypes.DOUBLE)
+    @extend_schema_field(serializers.FloatField(allow_null=True, help_text="Null until the vendor scores it."))
     def get_score(self, invitation: Invitation) -> float | None:
         score = (invitation.results or {}).get("score")
         if isinstance(score, bool):
@@ -134,7 +133,9 @@ class BulkSendProgressSerializer(serializers.Serializer):
 
 class BulkSendSerializer(serializers.ModelSerializer):
     assessment = AssessmentSerializer(read_only=True)
-    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True, help_text="Null for a send no one made by hand."
+    )
     progress = serializers.SerializerMethodField()
 
     class Meta:
@@ -166,7 +167,7 @@ class BulkSendSerializer(serializers.ModelSerializer):
 class SendAssessmentSerializer(serializers.Serializer):
     """Invite applications of one job to an assessment, with the options of the job's stage mapped to it."""
 
-    assessment = serializers.PrimaryKeyRelatedField(
+    assessment = StrictPrimaryKeyRelatedField(
         queryset=selectors.mappable_assessments(),
         error_messages={
             "does_not_exist": "Assessment {pk_value} cannot be sent: it is unknown, inactive, "
@@ -174,13 +175,11 @@ class SendAssessmentSerializer(serializers.Serializer):
         },
     )
     applications = application_ids(help_text="Application ids, all of one job.")
-    include_ended = serializers.BooleanField(
+    include_ended = StrictBooleanField(
         default=False, help_text="Invite again those whose last invitation expired, was canceled or failed."
     )
-    include_completed = serializers.BooleanField(default=False, help_text="A retake for those who completed it.")
-    include_closed = serializers.BooleanField(
-        default=False, help_text="Include applications in a rejected or hired stage."
-    )
+    include_completed = StrictBooleanField(default=False, help_text="A retake for those who completed it.")
+    include_closed = StrictBooleanField(default=False, help_text="Include applications in a rejected or hired stage.")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         ids = sorted(set(attrs["applications"]))
@@ -188,7 +187,9 @@ class SendAssessmentSerializer(serializers.Serializer):
         missing = [pk for pk in ids if pk not in jobs]
         if missing:
             shown = ", ".join(map(str, missing[:20])) + (" …" if len(missing) > 20 else "")
-            raise serializers.ValidationError({"applications": f"No such applications: {shown}."})
+            raise serializers.ValidationError(
+                {"applications": f"No such applications: {shown}."}, code="does_not_exist"
+            )
         if len(set(jobs.values())) > 1:
             # One send carries one set of options, and those come from one job's stage mapping.
             raise serializers.ValidationError({"applications": "Send to the applications of one job at a time."})
@@ -219,10 +220,27 @@ class SendPreviewSerializer(serializers.Serializer):
 class InvitationIdsSerializer(serializers.Serializer):
     """Invitations to act on together: all of them, or none when one cannot be."""
 
-    invitations = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=1000, help_text="Invitation ids."
-    )
+    invitations = serializers.ListField(child=id_field(), min_length=1, max_length=1000, help_text="Invitation ids.")
 
 
-class ActionRefusedSerializer(serializers.Serializer):
-    detail = serializers.CharField(help_text="Why the state or the vendor does not allow it; nothing was changed.")
+class ResultLinkSerializer(serializers.Serializer):
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
+    url = serializers.URLField()
+    expires_at = serializers.DateTimeField(allow_null=True, help_text="Null when the vendor gives no expiry.")
+
+
+class MediaItemSerializer(serializers.Serializer):
+    question = serializers.CharField()
+    video_url = serializers.CharField(help_text="Pre-signed and short-lived; empty when there is no video.")
+    thumbnail_url = serializers.CharField()
+    duration_seconds = serializers.FloatField(allow_null=True)
+    transcript = serializers.CharField()
+    transcript_language = serializers.CharField()
+
+
+class InvitationResultsSerializer(serializers.Serializer):
+    """What the candidate page's "View results" shows, generated by the vendor just now and stored nowhere."""
+
+    links = ResultLinkSerializer(many=True)
+    media = MediaItemSerializer(many=True, help_text="The answers: question, video, transcript.")
+    fetched_at = serializers.DateTimeField(help_text="When the vendor made these; the links expire, ask again.")

@@ -111,3 +111,11 @@ def test_an_unknown_id_is_a_404(recruiter_api):
 def test_nothing_moves_for_a_method_the_endpoint_does_not_offer(recruiter_api, job):
     assert recruiter_api.delete(reverse("api:job-detail", args=[job.pk])).status_code == 405
     assert recruiter_api.get(reverse("api:move-applications")).status_code == 405
+
+
+def test_an_id_that_is_no_integer_is_a_json_404_under_the_api_only(recruiter_api, recruiter_client):
+    response = recruiter_api.get("/api/v1/jobs/1.5/")
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+    page = recruiter_client.get("/jobs/not-a-job/")
+    assert page.status_code == 404
+    assert page["Content-Type"].startswith("text/html")

@@ -113,16 +113,18 @@ def test_a_preview_is_refused_like_the_send_it_previews(reader_api, recruiter_ap
 
 
 @pytest.mark.parametrize(
-    ("problem", "field", "message"),
+    ("problem", "status", "field", "message"),
     [
-        ("inactive", "assessment", "cannot be sent: it is unknown, inactive, or its vendor account is disabled"),
-        ("disabled", "assessment", "cannot be sent"),
-        ("two jobs", "applications", "Send to the applications of one job at a time."),
-        ("unknown", "applications", "No such applications: 999999."),
-        ("none", "applications", "This list may not be empty."),
+        ("inactive", 404, "assessment", "cannot be sent: it is unknown, inactive, or its vendor account is disabled"),
+        ("disabled", 404, "assessment", "cannot be sent"),
+        ("two jobs", 400, "applications", "Send to the applications of one job at a time."),
+        ("unknown", 404, "applications", "No such applications: 999999."),
+        ("none", 400, "applications", "This list may not be empty."),
     ],
 )
-def test_a_send_that_cannot_be_made_says_why_and_sends_nothing(recruiter_api, job, assessment, problem, field, message):
+def test_a_send_that_cannot_be_made_says_why_and_sends_nothing(
+    recruiter_api, job, assessment, problem, status, field, message
+):
     applications = ApplicationFactory.create_batch(2, job=job)
     body = {"assessment": assessment.pk, "applications": [a.pk for a in applications]}
     if problem == "inactive":
@@ -139,8 +141,9 @@ def test_a_send_that_cannot_be_made_says_why_and_sends_nothing(recruiter_api, jo
         body["applications"] = []
 
     response = recruiter_api.post(reverse("api:bulk-send-create"), body, format="json")
-    assert response.status_code == 400
+    assert response.status_code == status
     assert message in " ".join(response.json()[field])
+    assert message in response.json()["detail"]
     assert not BulkSend.objects.exists()
     assert not Invitation.objects.exists()
 
@@ -221,9 +224,34 @@ def test_invitations_filter_by_state_assessment_vendor_and_application(recruiter
     assert {names[row["id"]] for row in response.json()["results"]} == expected
 
 
-def test_an_unknown_filter_value_is_a_400(recruiter_api):
-    assert recruiter_api.get(reverse("api:invitation-list"), {"state": "lost"}).status_code == 400
-    assert recruiter_api.get(reverse("api:invitation-list"), {"vendor": "acme"}).status_code == 400
+@pytest.mark.parametrize(
+    ("parameter", "value"),
+    [
+        ("state", "lost"),
+        ("vendor", "acme"),
+        ("vendor", ""),
+        ("state", ""),
+        ("assessment", "x"),
+        ("application", "1.5"),
+        ("candidate", "0"),
+        ("job", ""),
+        ("bulk_send", "-3"),
+        ("page", ""),
+        ("page", "0"),
+        ("page", "two"),
+    ],
+)
+def test_an_unknown_filter_value_is_a_400_naming_the_parameter(recruiter_api, parameter, value):
+    response = recruiter_api.get(reverse("api:invitation-list"), {parameter: value})
+    assert response.status_code == 400
+    assert set(response.json()) == {"detail", parameter}
+
+
+def test_an_unknown_id_in_a_filter_matches_nothing(recruiter_api, assessment):
+    InvitationFactory(assessment=assessment)
+    for parameter in ("assessment", "application", "candidate", "job", "bulk_send"):
+        response = recruiter_api.get(reverse("api:invitation-list"), {parameter: 999_999})
+        assert (response.status_code, response.json()["results"]) == (200, []), parameter
 
 
 def test_an_invitation_shows_its_timeline_newest_first(recruiter_api, assessment):

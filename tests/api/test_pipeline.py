@@ -74,11 +74,19 @@ def test_applications_filter_by_stage_and_search_by_name_or_email(recruiter_api,
     assert row["stage"]["name"] == "Applied"
 
 
-def test_filtering_by_another_jobs_stage_is_refused(recruiter_api, job):
+def test_filtering_by_another_jobs_stage_matches_nothing(recruiter_api, job):
+    ApplicationFactory(job=job)
     other = JobFactory()
     response = recruiter_api.get(reverse("api:job-applications", args=[job.pk]), {"stage": other.stages.first().pk})
+    assert (response.status_code, response.json()["results"]) == (200, [])
+
+
+@pytest.mark.parametrize("value", ["", "abc", "1.5", "0"])
+def test_a_stage_filter_that_is_no_id_is_a_400_naming_it(recruiter_api, job, value):
+    response = recruiter_api.get(reverse("api:job-applications", args=[job.pk]), {"stage": value})
     assert response.status_code == 400
-    assert "stage" in response.json()
+    assert set(response.json()) == {"detail", "stage"}
+    assert response.json()["detail"].startswith("stage: ")
 
 
 def test_applications_come_in_pages_of_50(recruiter_api, job):
@@ -156,9 +164,8 @@ def test_a_move_to_another_jobs_stage_is_refused_whole(recruiter_api, job):
 
     response = move(recruiter_api, applications, elsewhere)
     assert response.status_code == 400
-    assert response.json() == {
-        "non_field_errors": ["“Offer” belongs to another job than some of the selected applications."]
-    }
+    message = "“Offer” belongs to another job than some of the selected applications."
+    assert response.json() == {"detail": message, "non_field_errors": [message]}
     assert set(Application.objects.values_list("stage__name", flat=True)) == {"Applied"}
     assert not StageChange.objects.exists()
 
@@ -169,13 +176,37 @@ def test_a_move_to_another_jobs_stage_is_refused_whole(recruiter_api, job):
         ({"applications": [], "stage": 1}, "applications"),
         ({"applications": ["x"], "stage": 1}, "applications"),
         ({"applications": [1]}, "stage"),
-        ({"applications": [1], "stage": 999_999}, "stage"),
+        ({"applications": [1], "stage": 1.5}, "stage"),
+        ({"applications": [1], "stage": "1"}, "stage"),
+        ({"applications": [1], "stage": True}, "stage"),
+        ({"applications": [1.5], "stage": 1}, "applications"),
     ],
 )
 def test_a_malformed_move_says_which_field_is_wrong(recruiter_api, job, body, field):
     response = recruiter_api.post(reverse("api:move-applications"), body, format="json")
     assert response.status_code == 400
     assert field in response.json()
+    assert response.json()["detail"]
+
+
+def test_a_fractional_stage_id_is_refused_not_truncated(recruiter_api, job):
+    application = ApplicationFactory(job=job)
+    offer = job.stages.get(name="Offer")
+    response = recruiter_api.post(
+        reverse("api:move-applications"), {"applications": [application.pk], "stage": offer.pk + 0.5}, format="json"
+    )
+    assert response.status_code == 400
+    application.refresh_from_db()
+    assert application.stage.name == "Applied"
+
+
+def test_a_move_into_a_stage_that_does_not_exist_is_a_404_naming_the_field(recruiter_api, job):
+    application = ApplicationFactory(job=job)
+    response = move(recruiter_api, [application], job.stages.get(name="Offer"))
+    body = {"applications": [application.pk], "stage": 999_999}
+    response = recruiter_api.post(reverse("api:move-applications"), body, format="json")
+    assert response.status_code == 404
+    assert "stage" in response.json()
 
 
 def test_a_move_of_applications_that_no_longer_exist_is_refused(recruiter_api, job):
@@ -187,8 +218,9 @@ def test_a_move_of_applications_that_no_longer_exist_is_refused(recruiter_api, j
         {"applications": [application.pk, 999_999], "stage": job.stages.get(name="Hired").pk},
         format="json",
     )
-    assert gone.status_code == 400
-    assert gone.json() == {"non_field_errors": ["Some of the selected applications no longer exist."]}
+    assert gone.status_code == 404
+    message = "Some of the selected applications no longer exist."
+    assert gone.json() == {"detail": message, "non_field_errors": [message]}
 
 
 def test_candidate_detail_has_every_application_its_history_and_invitations(recruiter_api, recruiter, assessment):

@@ -17,6 +17,9 @@ PATHS = {
     "/api/v1/bulk-sends/{id}/": {"get"},
     "/api/v1/invitations/": {"get"},
     "/api/v1/invitations/{id}/": {"get"},
+    "/api/v1/invitations/{id}/results/": {"get"},
+    "/api/v1/interviews/": {"get"},
+    "/api/v1/interviews/{id}/": {"get"},
 }
 
 
@@ -50,3 +53,42 @@ def test_the_schema_offers_no_vendor_account_nor_any_secret(schema):
     assert not [name for name in components if "Account" in name]
     fields = {name for component in components.values() for name in component.get("properties", {})}
     assert not fields & {"credentials", "webhook_secret", "webhook_token", "account", "payload", "raw"}
+
+
+def test_every_operation_declares_its_errors_in_one_body_format(schema):
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert {"401", "403", "429"} <= set(responses), (method, path)
+            if "{" in path:
+                assert "404" in responses, (method, path)
+            if any(p["in"] == "query" for p in operation.get("parameters", [])) or "requestBody" in operation:
+                assert "400" in responses, (method, path)
+            for code, response in responses.items():
+                if int(code) >= 400:
+                    assert response["content"]["application/json"]["schema"] == {
+                        "$ref": "#/components/schemas/Error"
+                    }, (method, path, code)
+            assert "Retry-After" in responses["429"]["headers"]
+
+
+def test_nullable_fields_are_nullable_and_stored_emails_claim_no_format(schema):
+    components = schema["components"]["schemas"]
+    assert components["ApplicationInvitation"]["properties"]["score"]["nullable"] is True
+    assert components["BulkSend"]["properties"]["created_by"]["nullable"] is True
+    assert "format" not in components["InvitedCandidate"]["properties"]["email"]
+    assert "format" not in components["CandidateSummary"]["properties"]["email"]
+
+
+def test_request_bodies_state_their_minimums_and_ids_are_integers(schema):
+    components = schema["components"]["schemas"]
+    move = components["MoveApplicationsRequest"]["properties"]
+    assert move["applications"]["minItems"] == 1
+    assert (move["applications"]["items"]["type"], move["applications"]["items"]["minimum"]) == ("integer", 1)
+    assert (move["stage"]["type"], move["stage"]["minimum"]) == ("integer", 1)
+    send = components["SendAssessmentRequest"]["properties"]
+    assert send["applications"]["minItems"] == 1
+    assert send["assessment"]["type"] == "integer"
+    page = next(p for p in schema["paths"]["/api/v1/invitations/"]["get"]["parameters"] if p["name"] == "page")
+    assert page["schema"]["minimum"] == 1

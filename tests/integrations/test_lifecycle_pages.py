@@ -142,7 +142,8 @@ def test_api_bulk_actions_are_all_or_nothing(recruiter, invited, run_tasks):
     answer = run_tasks(api.post, url, {"invitations": [first.pk]}, format="json")
     assert answer.status_code == 200 and [i["state"] for i in answer.json()] == ["canceled"]
     assert api.post(url, {"invitations": []}, format="json").status_code == 400
-    assert api.post(url, {"invitations": [987654]}, format="json").status_code == 400
+    unknown = api.post(url, {"invitations": [987654]}, format="json")
+    assert unknown.status_code == 404 and unknown.json()["invitations"] == ["No such invitations: 987654."]
 
     reminded = api.post(reverse("api:invitations-remind"), {"invitations": [first.pk]}, format="json")
     assert reminded.status_code == 409

@@ -33,22 +33,48 @@ def _key(vendor: str, account_key: str, metric: str, bucket: int) -> str:
 
 def record(vendor: str, account_key: str, metric: str, now: float | None = None) -> None:
     """Count one event; never raises."""
-    key = _key(vendor, account_key, metric, int((time.time() if now is None else now) // BUCKET_SECONDS))
+    bucket = int((time.time() if now is None else now) // BUCKET_SECONDS)
+    key = _key(vendor, account_key, metric, bucket)
     try:
         try:
             cache.incr(key)
         except ValueError:  # the bucket's first event
             if not cache.add(key, 1, timeout=_TTL):
                 cache.incr(key)  # another process created it meanwhile
-    except Exception:
-        logger.warning("could not count a %s %s in the cache", vendor, metric, exc_info=True)
+                return
+            # The file cache deletes an expired entry only when it is read, and these never are once
+            # out of the window: drop the previous hour's here, so that they do not pile up.
+            cache.delete_many(
+                [
+                    _key(vendor, account_key, metric, old)
+                    for old in range(bucket - 2 * WINDOW_BUCKETS, bucket - WINDOW_BUCKETS + 1)
+                ]
+            )
+    except Exception as exc:
+        logger.warning("could not count a %s %s in the cache: %r", vendor, metric, exc)
+
+
+def _window(now: float | None) -> range:
+    current = int((time.time() if now is None else now) // BUCKET_SECONDS)
+    return range(current - WINDOW_BUCKETS + 1, current + 1)
+
+
+def reset(keys: Iterable[tuple[str, str]], now: float | None = None) -> None:
+    """Forget the last hour's counts of these (vendor, account key) pairs (for tests)."""
+    cache.delete_many(
+        [
+            _key(vendor, account_key, metric, bucket)
+            for vendor, account_key in keys
+            for metric in METRICS
+            for bucket in _window(now)
+        ]
+    )
 
 
 def last_hour(keys: Iterable[tuple[str, str]], now: float | None = None) -> dict[tuple[str, str], dict[str, int]]:
     """{(vendor, account key): {metric: count in the last hour}}, read in one cache call; zeros if the cache fails."""
     keys = list(dict.fromkeys(keys))
-    current = int((time.time() if now is None else now) // BUCKET_SECONDS)
-    buckets = range(current - WINDOW_BUCKETS + 1, current + 1)
+    buckets = _window(now)
     wanted = {
         _key(vendor, account_key, metric, bucket): (vendor, account_key, metric)
         for vendor, account_key in keys

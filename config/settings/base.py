@@ -96,6 +96,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            # Past the default 300 entries it deletes a third at random, the worker's heartbeat included;
+            # the status page's counters alone keep a few dozen per vendor key.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
 

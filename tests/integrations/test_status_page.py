@@ -3,15 +3,21 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from config.status import status_report
-from integrations import services
+from integrations import services, vendor_metrics
 from integrations.models import WebhookEvent
+from integrations.ratelimit import key_of
 from integrations.states import InvitationState
-from tests.factories import AssessmentFactory, CandidateFactory, InvitationFactory, VendorAccountFactory
+from tests.factories import (
+    DEMO_CREDENTIALS,
+    AssessmentFactory,
+    CandidateFactory,
+    InvitationFactory,
+    VendorAccountFactory,
+)
 from tests.integrations.test_webhooks import deliveries, invited, post  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +26,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _no_counts_from_earlier_tests():
     # The sandbox's keys are the same in every test, and so are the names their counts are kept under.
-    cache.clear()
+    vendor_metrics.reset((vendor, key_of(keys)) for vendor, keys in DEMO_CREDENTIALS.items())
 
 
 def report(client):

@@ -12,14 +12,20 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.timesince import timesince
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 
 from candidates.roles import MANAGE_INTEGRATIONS
 from integrations.ats.health import MergeLinkHealth, merge_link_health
@@ -75,9 +81,10 @@ def _link(name: str, params: dict[str, Any]) -> str:
 def _since(text: str) -> datetime | None:
     try:
         # A "+" of the offset left unescaped in a URL arrives as a space.
-        return parse_datetime(text.strip().replace(" ", "+"))
+        moment = parse_datetime(text.strip().replace(" ", "+"))
     except ValueError:  # well formed but out of range
         return None
+    return timezone.make_aware(moment) if moment and timezone.is_naive(moment) else moment
 
 
 def _ago(moment: datetime, now: datetime) -> str:
@@ -204,8 +211,24 @@ def status_report(now: datetime | None = None) -> dict[str, Any]:
     }
 
 
-@permission_required(MANAGE_INTEGRATIONS, raise_exception=True)
+def _token_user(request: HttpRequest) -> User | None:
+    """The user of an API token (``Authorization: Token <key>``), for monitoring that has no session."""
+    try:
+        found = TokenAuthentication().authenticate(request)  # type: ignore[arg-type]  # reads only the headers
+    except AuthenticationFailed:
+        return None
+    return found[0] if found else None
+
+
+@login_not_required  # a monitoring token is checked here; without one, the login page as anywhere else
 def status_page(request: HttpRequest) -> HttpResponse:
+    user = _token_user(request) if request.headers.get("Authorization") else request.user
+    if user is None:
+        return JsonResponse({"detail": "Invalid token."}, status=401)
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not user.has_perm(MANAGE_INTEGRATIONS):
+        raise PermissionDenied
     report = status_report()
     if request.GET.get("format") == "json":
         return JsonResponse(report)

@@ -172,3 +172,20 @@ def test_recruiters_get_403(recruiter_client):
     assert recruiter_client.get(reverse("status")).status_code == 403
     assert recruiter_client.get(reverse("status"), {"format": "json"}).status_code == 403
     assert recruiter_client.get(reverse("status-webhooks")).status_code == 403
+
+
+def test_monitoring_reads_the_json_with_an_integration_admins_api_token(client, integration_admin, recruiter):
+    from rest_framework.authtoken.models import Token
+
+    def with_token(user):
+        key = Token.objects.create(user=user).key
+        return client.get(reverse("status"), {"format": "json"}, headers={"Authorization": f"Token {key}"})
+
+    answer = with_token(integration_admin)
+    assert answer.status_code == 200
+    assert set(answer.json()) >= {"generated_at", "problems", "database", "cache", "worker", "accounts"}
+    assert with_token(recruiter).status_code == 403
+    refused = client.get(reverse("status"), {"format": "json"}, headers={"Authorization": "Token nope"})
+    assert refused.status_code == 401
+    anonymous = client.get(reverse("status"), {"format": "json"})
+    assert anonymous.status_code == 302 and anonymous.url.startswith(reverse("login"))

@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 
 REQUESTS = "requests"
 ERRORS = "errors"
+# Calls that found our limiter's window full, and answers 429 from the vendor's own limit.
 RATE_LIMIT_WAITS = "rate_limit_waits"
 METRICS = (REQUESTS, ERRORS, RATE_LIMIT_WAITS)
 

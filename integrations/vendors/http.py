@@ -93,8 +93,10 @@ class VendorHTTP:
         vendor_metrics.record(self.vendor, self.metrics_key, vendor_metrics.REQUESTS)
         try:
             return self._send(method, path, url, **kwargs)
-        except VendorError:
+        except VendorError as exc:
             vendor_metrics.record(self.vendor, self.metrics_key, vendor_metrics.ERRORS)
+            if exc.status_code == 429:  # the vendor's own limit: the caller waits out its Retry-After
+                vendor_metrics.record(self.vendor, self.metrics_key, vendor_metrics.RATE_LIMIT_WAITS)
             raise
 
     def _send(self, method: str, path: str, url: str, **kwargs: Any) -> requests.Response:

@@ -124,6 +124,15 @@ def test_rate_limit_waits_are_counted(integration_admin_client, make_account, se
     assert (row["requests_last_hour"], row["rate_limit_waits_last_hour"]) == (1, 1)
 
 
+def test_a_vendors_own_429_counts_as_an_error_and_a_rate_limit_wait(integration_admin_client, make_account, control):
+    account = make_account("intervue")
+    control.control("intervue/faults", {"rate_limit_rate": 1.0, "retry_after": 0})
+    assert services.check_connection(account).ok is False
+    control.control("intervue/faults", {"rate_limit_rate": 0.0})
+    row = row_of(report(integration_admin_client), account)
+    assert (row["requests_last_hour"], row["errors_last_hour"], row["rate_limit_waits_last_hour"]) == (1, 1, 1)
+
+
 def test_a_cache_that_does_not_answer_never_fails_a_vendor_call(integration_admin_client, make_account, settings):
     account = make_account("wedgehr")
     settings.CACHES = {
@@ -181,9 +190,25 @@ def test_monitoring_reads_the_json_with_an_integration_admins_api_token(client, 
         key = Token.objects.create(user=user).key
         return client.get(reverse("status"), {"format": "json"}, headers={"Authorization": f"Token {key}"})
 
+    VendorAccountFactory(vendor="hireflix")
     answer = with_token(integration_admin)
     assert answer.status_code == 200
-    assert set(answer.json()) >= {"generated_at", "problems", "database", "cache", "worker", "accounts"}
+    body = answer.json()
+    # The keys monitoring reads: changing them breaks someone's alerts.
+    assert set(body) == {
+        "generated_at", "problems", "database", "cache", "broker", "worker", "windows", "accounts",
+        "webhooks_to_unknown_accounts_last_hour", "merge_links", "links",
+    }  # fmt: skip
+    (row,) = body["accounts"]
+    assert set(row) == {
+        "id", "vendor", "vendor_label", "name", "label", "enabled", "connection", "requests_last_hour",
+        "errors_last_hour", "rate_limit_waits_last_hour", "webhooks", "invitations", "links",
+    }  # fmt: skip
+    assert set(row["connection"]) == {"checked_at", "ok", "message", "detail", "summary"}
+    assert set(row["webhooks"]) == {
+        "sent_by_vendor", "accepted_last_hour", "rejected_last_hour", "unapplied", "oldest_unapplied_at",
+    }  # fmt: skip
+    assert set(row["invitations"]) == {"stale", "failed_last_day"}
     assert with_token(recruiter).status_code == 403
     refused = client.get(reverse("status"), {"format": "json"}, headers={"Authorization": "Token nope"})
     assert refused.status_code == 401

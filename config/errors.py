@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form posted without a valid CSRF token (settings.CSRF_FAILURE_VIEW): say so in words, with a way back."""
-    return render(request, "csrf_failure.html", status=403)
+    # Django's own reason ("CSRF cookie not set", say) helps a developer, and tells a visitor nothing.
+    return render(request, "csrf_failure.html", {"reason": reason if settings.DEBUG else ""}, status=403)

@@ -69,6 +69,16 @@ def test_a_form_posted_without_its_csrf_token_is_refused_in_words(recruiter):
     html = page(refused)
     assert "The form was not sent" in html
     assert "Nothing was changed" in html
+    assert "Debug mode" not in html and "CSRF cookie" not in html
     assert 'href="http://testserver/jobs/">Back to the previous page' in html
     # Still signed in: the refused logout did nothing.
     assert browser.get(reverse("candidates:job-list")).status_code == 200
+
+
+def test_in_debug_mode_the_csrf_page_also_gives_djangos_reason(recruiter, settings):
+    settings.DEBUG = True
+    browser = Client(enforce_csrf_checks=True)
+    browser.login(username=recruiter.username, password=PASSWORD)
+    refused = browser.post(reverse("logout"))
+    assert "The form was not sent" in page(refused)
+    assert "Debug mode: CSRF cookie not set." in page(refused)

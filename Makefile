@@ -24,9 +24,8 @@ migrate: install
 run: migrate
 	@$(RUN_ENV) $(BIN)/python manage.py seed_demo
 	@echo
-	@echo "  App:      http://127.0.0.1:8000  (logins above)"
-	@echo "  Sandbox:  http://127.0.0.1:8765/_control/state"
-	@echo "  Status:   http://127.0.0.1:8000/status/  (admin)"
+	@echo "  Starting web, worker, beat and the sandbox; the logins and addresses are printed again"
+	@echo "  in a box once the app answers (and kept in var/demo-logins.json)."
 	@echo
 	$(RUN_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
 

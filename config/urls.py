@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", status.healthz, name="healthz"),
     path("status/", status.status_page, name="status"),
+    path("status/webhooks/", status.webhook_list, name="status-webhooks"),
     path("integrations/", include("integrations.urls")),
     path("api/", include("integrations.api.urls")),
     path("", include("candidates.urls")),

@@ -149,6 +149,14 @@ class InvitationPageFilter(_GroupedAssessmentChoices, django_filters.FilterSet):
     bulk_send = django_filters.ModelChoiceFilter(
         queryset=BulkSend.objects.none(), label="Send", empty_label="Any send", widget=forms.HiddenInput
     )
+    # Hidden bounds on when the state last changed: the status page's links ("failed in the last day",
+    # "queued for longer than expected") carry them; the page says so above the table.
+    changed_since = django_filters.IsoDateTimeFilter(
+        field_name="state_changed_at", lookup_expr="gte", label="State changed since", widget=forms.HiddenInput
+    )
+    changed_before = django_filters.IsoDateTimeFilter(
+        field_name="state_changed_at", lookup_expr="lt", label="State changed before", widget=forms.HiddenInput
+    )
     waiting_days = django_filters.NumberFilter(
         method="waiting_longer_than",
         label="Invited over N days ago, not completed",

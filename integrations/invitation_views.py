@@ -82,8 +82,16 @@ def invitation_list(request: HttpRequest) -> HttpResponseBase:
         **page_context(request, filtered),
         "states": state_links(request.GET, selectors.invitation_rows()),
         "all_states": without_state(request.GET).urlencode(),
+        "without_bounds": _without(request.GET, "changed_since", "changed_before", "page"),
     }
     return render(request, "integrations/invitation_list.html", context)
+
+
+def _without(data: QueryDict, *names: str) -> str:
+    others = data.copy()
+    for name in names:
+        others.pop(name, None)
+    return others.urlencode()
 
 
 @permission_required("integrations.view_invitation", raise_exception=True)

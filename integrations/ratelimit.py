@@ -21,6 +21,7 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
+from . import vendor_metrics
 from .vendors import REGISTRY
 from .vendors.errors import Retryable
 
@@ -70,12 +71,18 @@ class Throttle:
             return
         limiter = _limiter(settings.REDIS_URL)
         deadline = time.monotonic() + self.max_wait
-        while not limiter.hit(self.item, self.vendor, self.account_key):
+        if limiter.hit(self.item, self.vendor, self.account_key):
+            return
+        # One wait per call that found no free slot, whether it then waits here or hands the wait to Celery.
+        vendor_metrics.record(self.vendor, self.account_key, vendor_metrics.RATE_LIMIT_WAITS)
+        while True:
             reset_at, _ = limiter.get_window_stats(self.item, self.vendor, self.account_key)
             wait = max(reset_at - time.time(), 0.05)
             if time.monotonic() + wait > deadline:
                 raise Retryable(f"{self.vendor} rate limit of {self.item} reached", retry_after=wait)
             time.sleep(min(wait, 1.0))
+            if limiter.hit(self.item, self.vendor, self.account_key):
+                return
 
 
 def throttle_for(vendor: str, account_key: str, max_wait: float | None = None) -> Throttle:

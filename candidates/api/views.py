@@ -40,6 +40,8 @@ class JobList(generics.ListAPIView):
     serializer_class = JobSerializer
     filter_backends = []
     required_permissions = {"GET": ["candidates.view_job"]}
+    # Not what list() serves: the browsable API's filter form asks every list view for a queryset.
+    queryset = Job.objects.all()
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         # Two queries whatever the number of jobs and stages; the page is cut from that list.

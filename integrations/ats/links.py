@@ -17,11 +17,15 @@ from .client import Job, JobInterviewStage, MergeClient, SyncPosition, format_da
 STAGE_CHOICES_TTL = 300  # seconds; the mapping form lists the ATS's stages without a call per page view
 
 
+def vendor_key(link: MergeLink) -> str:
+    """The name of the link's rate-limit window, and of its counts on the status page."""
+    return key_of({"api_key": link.api_key or "", "account_token": link.account_token or ""})
+
+
 def client_for(link: MergeLink) -> MergeClient:
     """The link's client, behind its shared rate limiter."""
-    api_key, token = link.api_key or "", link.account_token or ""
-    throttle = throttle_for("merge", key_of({"api_key": api_key, "account_token": token}))
-    return MergeClient(link.api_base_url, api_key, token, throttle=throttle)
+    throttle = throttle_for("merge", vendor_key(link))
+    return MergeClient(link.api_base_url, link.api_key or "", link.account_token or "", throttle=throttle)
 
 
 def check_link(link: MergeLink) -> ConnectionCheck:

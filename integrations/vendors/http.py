@@ -19,7 +19,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import NewConnectionError
 from urllib3.util.retry import Retry
 
-from .errors import Permanent, Retryable, UnknownOutcome
+from .. import vendor_metrics
+from .errors import Permanent, Retryable, UnknownOutcome, VendorError
 from .parsing import json_or_text, message_in
 
 logger = logging.getLogger("integrations.vendors")
@@ -65,6 +66,8 @@ class VendorHTTP:
         self.vendor = vendor
         # Called before every request: the shared per-key rate limiter blocks (or raises Retryable) here.
         self.throttle = throttle
+        # Counted for the status page under the throttle's vendor key, the identity the rate limit uses.
+        self.metrics_key: str = getattr(throttle, "account_key", "")
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout or settings.VENDOR_HTTP_TIMEOUT
         self.error_message = error_message or _default_error_message
@@ -87,6 +90,16 @@ class VendorHTTP:
         kwargs.setdefault("timeout", self.timeout)
         if self.throttle is not None:
             self.throttle()
+        vendor_metrics.record(self.vendor, self.metrics_key, vendor_metrics.REQUESTS)
+        try:
+            return self._send(method, path, url, **kwargs)
+        except VendorError as exc:
+            vendor_metrics.record(self.vendor, self.metrics_key, vendor_metrics.ERRORS)
+            if exc.status_code == 429:  # the vendor's own limit: the caller waits out its Retry-After
+                vendor_metrics.record(self.vendor, self.metrics_key, vendor_metrics.RATE_LIMIT_WAITS)
+            raise
+
+    def _send(self, method: str, path: str, url: str, **kwargs: Any) -> requests.Response:
         started = time.monotonic()
         try:
             response = self.session.request(method, url, **kwargs)

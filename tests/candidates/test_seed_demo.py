@@ -36,3 +36,18 @@ def test_every_demo_application_has_a_history_ending_in_its_stage():
         latest = max(application.stage_changes.all(), key=lambda c: (c.changed_at, c.pk))
         assert latest.to_stage_id == application.stage_id
     assert StageChange.objects.filter(from_stage__isnull=True).count() == 40
+
+
+def test_the_logins_are_printed_again_once_the_app_answers(capsys, sandbox, settings):
+    call_command("seed_demo", candidates=5)
+    seeded = capsys.readouterr().out
+    # What the Procfile's "logins" process runs once the processes are up (here the sandbox stands in for web).
+    call_command("demo_logins", "--wait-for", f"{sandbox.url}/_control/state")
+    printed = capsys.readouterr().out
+    for line in seeded.splitlines():
+        if "login" in line:
+            username, password = line.split("login ")[1].split(" with password ")
+            assert f"Log in as {username}" in printed
+            assert f"password {password}" in printed
+    assert f"These logins are kept in {settings.VAR_DIR / 'demo-logins.json'}" in printed
+    assert f"{settings.SITE_URL.rstrip('/')}/status/" in printed

@@ -1,6 +1,7 @@
 import json
 import os
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,6 +18,11 @@ DEMO_USERS = [
     ("admin", INTEGRATION_ADMIN, True, True, "Ada", "Admin"),
     ("recruiter", RECRUITER, False, False, "Riley", "Recruiter"),
 ]
+
+
+def logins_path() -> Path:
+    """Where the demo passwords are kept, so that reruns and ``demo_logins`` print the same ones."""
+    return settings.VAR_DIR / "demo-logins.json"
 
 
 class Command(BaseCommand):
@@ -39,7 +45,7 @@ class Command(BaseCommand):
 
     def _users(self) -> dict[str, str]:
         """Create the demo users; their passwords are generated once and kept in var/ so reruns print the same."""
-        path = settings.VAR_DIR / "demo-logins.json"
+        path = logins_path()
         saved = json.loads(path.read_text()) if path.exists() else {}
         User = get_user_model()
         logins = {}

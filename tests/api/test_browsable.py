@@ -10,7 +10,7 @@ from tests.factories import PASSWORD, ApplicationFactory, InvitationFactory
 
 pytestmark = pytest.mark.django_db
 
-LISTS = {"job-list", "job-stages", "job-applications", "assessment-list", "invitation-list"}
+LISTS = {"job-list", "job-stages", "job-applications", "assessment-list", "invitation-list", "interview-list"}
 
 
 def route_names(patterns) -> set[str]:
@@ -46,6 +46,8 @@ def urls(job, assessment):
         "invitation-cancel": [invitation.pk],
         "invitation-remind": [invitation.pk],
         "invitation-reinvite": [invitation.pk],
+        "invitation-results": [invitation.pk],
+        "interview-detail": [invitation.pk],
     }
     return {name: reverse(f"api:{name}", args=args.get(name, [])) for name in route_names(v1)}
 

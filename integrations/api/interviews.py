@@ -9,6 +9,7 @@ Served at /api/v1/interviews/ and, where Merge's SDKs build their URLs from a ba
 from __future__ import annotations
 
 from base64 import b64encode
+from datetime import UTC
 from typing import Any
 from urllib import parse
 
@@ -147,7 +148,14 @@ class _DateTimeField(IsoDateTimeField):
         # Absent means "any"; present but empty (``?modified_after=``) is no date-time at all.
         if value == "":
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().clean(value)
+        moment = super().clean(value)
+        if moment is None:
+            return None
+        # ISO 8601 allows offsets up to ±23:59, PostgreSQL only ±15:59: compare in UTC.
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError as exc:  # e.g. year 1 with a positive offset falls before year 1 in UTC
+            raise forms.ValidationError("That date-time is outside the range handled here.", code="invalid") from exc
 
 
 class _DateTimeFilter(django_filters.IsoDateTimeFilter):

@@ -208,3 +208,13 @@ def test_merges_python_sdk_lists_page_by_page_and_retrieves(live_server, recruit
         str(invitations[1].application_id),
     )
     assert one.interviewers == [] and one.remote_was_deleted is False
+
+
+def test_date_time_filters_take_any_iso_offset_and_refuse_what_falls_off_the_calendar(recruiter_api, assessment):
+    InvitationFactory(assessment=assessment)
+    url = reverse("api:interview-list")
+    # +23:54 is valid ISO 8601 but beyond what PostgreSQL takes as an offset: compared in UTC instead.
+    assert len(recruiter_api.get(url, {"modified_after": "0011-06-07T10:34:01+23:54"}).json()["results"]) == 1
+    refused = recruiter_api.get(url, {"created_before": "0001-01-01T00:10:00+23:00"})
+    assert refused.status_code == 400
+    assert "created_before" in refused.json()

@@ -260,8 +260,8 @@ class HireflixSim(VendorSim):
                 raise ApiError(400, f"Invalid lastCursor {cursor}")
         matching, after = [], []
         seen_cursor = cursor is None
-        for interview in self.account.interviews.values():
-            live = interview.position_id == position_id and interview.deleted_at is None
+        for interview in self.account.by_position.get(position_id, []):
+            live = interview.deleted_at is None
             if live and (status is None or interview.status == status):
                 matching.append(interview)
                 if seen_cursor:
@@ -344,7 +344,7 @@ class HireflixSim(VendorSim):
             phone=phone.strip() if phone else None,
             external_id=external_id,
         )
-        self.account.interviews[interview.id] = interview
+        self.account.add_interview(interview)
         self.invites_this_period += 1
         self._log(now, "interview.invite", interview.id)
         self.count_invite(position.id, email)

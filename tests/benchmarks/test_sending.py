@@ -211,3 +211,33 @@ def test_intervue_sending_against_its_floor(worker, vendor_setup, sandbox):
             },
         )
     )
+
+
+def test_hireflix_invites_per_document_and_in_flight(vendor_setup):
+    """The Hireflix client alone (no worker, no database writes) over batches of 100, 50 ms latency:
+    how many aliased mutations per document, and how many documents at once."""
+    assessment, _ = vendor_setup("hireflix")
+    print(f"\nHireflix client alone, {N} invites in batches of 100, {LATENCY_MS} ms latency:")
+    timings = {}
+    for per_document in (25, 50, 100):
+        for in_flight in (1, 2, 4):
+            client = assessment.account.client()
+            client.invites_per_document, client.invite_in_flight = per_document, in_flight
+            batch = [
+                InviteRequest(
+                    key=f"doc-{per_document}-{in_flight}-{n}",
+                    assessment_id=assessment.remote_id,
+                    assessment_kind=assessment.kind,
+                    email=f"doc{per_document}.{in_flight}.{n}@example.com",
+                    first_name="Per",
+                    last_name="Document",
+                )
+                for n in range(N)
+            ]
+            started = time.perf_counter()
+            for start in range(0, N, 100):
+                assert all(r.ok for r in client.invite(batch[start : start + 100]))
+            timings[(per_document, in_flight)] = seconds = time.perf_counter() - started
+            print(f"  {per_document:3d} per document, {in_flight} in flight: {seconds:6.2f} s")
+    best = min(timings, key=timings.__getitem__)
+    print(f"  fastest: {best[0]} per document, {best[1]} in flight")

@@ -24,9 +24,8 @@ from integrations.models import Assessment, Invitation
 from integrations.states import InvitationState
 from integrations.vendors.hireflix import documents
 from integrations.vendors.hireflix.client import _invite_input
-from integrations.vendors.types import InviteRequest
 from tests.benchmarks.results import Result, record
-from tests.factories import ApplicationFactory, JobFactory, VendorAccountFactory
+from tests.factories import ApplicationFactory, JobFactory, VendorAccountFactory, invite_requests
 from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db(transaction=True)]
@@ -103,26 +102,12 @@ def warm_up(assessment, job):
     send_through_the_worker(assessment, ApplicationFactory.create_batch(1, job=job), timeout=120)
 
 
-def naive_requests(assessment, count):
-    return [
-        InviteRequest(
-            key=f"naive-{n}",
-            assessment_id=assessment.remote_id,
-            assessment_kind=assessment.kind,
-            email=f"naive{n}@example.com",
-            first_name="Naive",
-            last_name=f"Loop{n}",
-        )
-        for n in range(count)
-    ]
-
-
 def naive_loop(sandbox, vendor, assessment):
     """The hand-written loop: one request per candidate, one after the other, on one session."""
     session = requests.Session()
     base = sandbox.url_for(vendor)
     started = time.perf_counter()
-    for request in naive_requests(assessment, N):
+    for request in invite_requests(assessment, "naive", N):
         if vendor == "wedgehr":
             session.headers["Authorization"] = f"Bearer {ACCOUNTS['wedgehr']['api_token']}"
             body = {"interviewId": int(request.assessment_id), "email": request.email, "uniqueId": request.key}
@@ -223,17 +208,7 @@ def test_hireflix_invites_per_document_and_in_flight(vendor_setup):
         for in_flight in (1, 2, 4):
             client = assessment.account.client()
             client.invites_per_document, client.invite_in_flight = per_document, in_flight
-            batch = [
-                InviteRequest(
-                    key=f"doc-{per_document}-{in_flight}-{n}",
-                    assessment_id=assessment.remote_id,
-                    assessment_kind=assessment.kind,
-                    email=f"doc{per_document}.{in_flight}.{n}@example.com",
-                    first_name="Per",
-                    last_name="Document",
-                )
-                for n in range(N)
-            ]
+            batch = invite_requests(assessment, f"doc{per_document}.{in_flight}.", N)
             started = time.perf_counter()
             for start in range(0, N, 100):
                 assert all(r.ok for r in client.invite(batch[start : start + 100]))

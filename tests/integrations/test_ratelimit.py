@@ -13,6 +13,7 @@ from integrations.models import Invitation, MergeLink
 from integrations.ratelimit import Throttle, key_of, limit_for, throttle_for
 from integrations.sandbox.merge import API_KEY, GREENHOUSE_TOKEN
 from integrations.vendors.errors import Retryable
+from tests.factories import invite_requests
 
 
 @pytest.fixture
@@ -117,22 +118,6 @@ def paced_by_sandbox_clock(monkeypatch, sandbox_clock):
     monkeypatch.setattr(ratelimit, "clock", sandbox_clock.time)
     monkeypatch.setattr(ratelimit, "sleep", wait)
     return waits
-
-
-def invite_requests(assessment, prefix, count):
-    from integrations.vendors.types import InviteRequest
-
-    return [
-        InviteRequest(
-            key=f"{prefix}-{n}",
-            assessment_id=assessment.remote_id,
-            assessment_kind=assessment.kind,
-            email=f"{prefix}{n}@example.com",
-            first_name="Pat",
-            last_name=f"Lee{n}",
-        )
-        for n in range(count)
-    ]
 
 
 @pytest.mark.parametrize("vendor", ["wedgehr", "hireflix"])

@@ -8,6 +8,7 @@ from candidates.demo import PIPELINE
 from candidates.models import Application, Candidate, Job, Stage
 from integrations.demo import ACCOUNTS as DEMO_CREDENTIALS
 from integrations.models import Assessment, AssessmentKind, Invitation, VendorAccount
+from integrations.vendors.types import InviteRequest
 
 PASSWORD = "correct-horse-battery"
 
@@ -109,3 +110,19 @@ class InvitationFactory(DjangoModelFactory):
 
     application = factory.SubFactory(ApplicationFactory)
     assessment = factory.SubFactory(AssessmentFactory)
+
+
+def invite_requests(assessment: Assessment, prefix: str, count: int) -> list[InviteRequest]:
+    """``count`` requests to invite to ``assessment``, as a vendor client is handed them; keys and
+    emails made from ``prefix``."""
+    return [
+        InviteRequest(
+            key=f"{prefix}-{n}",
+            assessment_id=assessment.remote_id,
+            assessment_kind=assessment.kind,
+            email=f"{prefix}{n}@example.com",
+            first_name="Pat",
+            last_name=f"Lee{n}",
+        )
+        for n in range(count)
+    ]

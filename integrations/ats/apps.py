@@ -9,8 +9,8 @@ class AtsConfig(AppConfig):
     verbose_name = "Company ATS (Merge)"
 
     def ready(self) -> None:
-        from integrations.signals import invitation_moved
+        from integrations.signals import invitations_moved
 
-        from .push import push_on_move
+        from .push import push_on_moves
 
-        invitation_moved.connect(push_on_move, dispatch_uid="ats.push_on_move")
+        invitations_moved.connect(push_on_moves, dispatch_uid="ats.push_on_moves")

@@ -5,7 +5,8 @@ creates a ScheduledInterview for it there (SCHEDULED, then COMPLETE). Merge cann
 interview, so each is a create of its own, at most one per status. Merge has no idempotency key:
 every attempt first looks for the interview an earlier, lost attempt may have created.
 
-The state machine knows nothing of this: ``push_on_move`` listens to ``invitation_moved``.
+The state machine knows nothing of this: ``push_on_moves`` listens to ``invitations_moved``, and looks
+up once per batch of moves which of them came from an ATS.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from ..models import Invitation, InvitationEvent, MergeLink, MergeStageMapping, RemoteInterview
+from ..signals import Moved
 from ..states import InvitationState
 from ..vendors.errors import Permanent
 from .client import build_interview_payload
@@ -37,19 +39,30 @@ PUSH_STATUS: dict[str, str] = {
 DEFAULT_WINDOW_DAYS = 7
 
 
-def push_on_move(sender: Any, invitation_id: int, previous: str, state: str, **kwargs: Any) -> None:
-    """An invitation just became scheduled or complete: push it if its application came from an ATS."""
-    status = PUSH_STATUS.get(state)
-    if status is None or status == PUSH_STATUS.get(previous):
+def push_on_moves(sender: Any, moves: list[Moved], **kwargs: Any) -> None:
+    """Invitations just became scheduled or complete: push those whose application came from an ATS.
+
+    One query per batch of moves, none when no move is one the ATS hears of.
+    """
+    wanted = {}
+    for move in moves:
+        status = PUSH_STATUS.get(move.state)
+        if status is not None and status != PUSH_STATUS.get(move.previous):
+            wanted[move.invitation_id] = status
+    if not wanted:
         return
-    from_ats = RemoteInterview.objects.filter(
-        application__invitations=invitation_id, pushed_invitation__isnull=True, link__enabled=True
+    from_ats = set(
+        Invitation.objects.filter(
+            pk__in=wanted,
+            application__remote_interviews__pushed_invitation__isnull=True,
+            application__remote_interviews__link__enabled=True,
+        ).values_list("pk", flat=True)
     )
-    if not from_ats.exists():
-        return
     from .tasks import push_interview
 
-    push_interview.delay(invitation_id, status)
+    for invitation_id, status in wanted.items():
+        if invitation_id in from_ats:
+            push_interview.delay(invitation_id, status)
 
 
 def push_interview(invitation_pk: int, status: str) -> RemoteInterview | None:

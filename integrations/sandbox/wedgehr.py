@@ -219,8 +219,25 @@ class WedgeHRSim(VendorSim):
         self.catalog: dict[int, Interview] = {}
         self.wedge_rows: dict[int, Wedge] = {}
         self.invitations: dict[int, Invite] = {}
+        # Indexes, so that the sandbox's cost per request stays flat however many invites it holds.
+        self.by_unique_id: dict[str, Invite] = {}
+        self.invites_by_interview: dict[int, list[Invite]] = {}
+        self.invites_by_email: dict[str, list[Invite]] = {}
+        self.wedges_by_candidate: dict[tuple[int, str], list[Wedge]] = {}
         self._seed_interviews()
         self._seed_wedges()
+
+    def _add_wedge(self, wedge: Wedge) -> None:
+        self.wedge_rows[wedge.id] = wedge
+        self.wedges_by_candidate.setdefault((wedge.interview_id, wedge.email.lower()), []).append(wedge)
+
+    def _add_invite(self, invite: Invite) -> None:
+        self.invitations[invite.id] = invite
+        if invite.unique_id:
+            self.by_unique_id.setdefault(invite.unique_id, invite)  # the first one holds the uniqueId
+        self.invites_by_interview.setdefault(invite.interview_id, []).append(invite)
+        self.invites_by_email.setdefault(invite.email.lower(), []).append(invite)
+        self.wedge_rows[invite.wedge_id].invite_ids.append(invite.id)
 
     def _new_id(self, wanted: int | None = None) -> int:
         new = wanted
@@ -297,7 +314,7 @@ class WedgeHRSim(VendorSim):
     ) -> None:
         created = _stamp(SEED_TIME + timedelta(days=day))
         wedge = Wedge(self._new_id(wedge_id), interview_id, email, first, last, created)
-        self.wedge_rows[wedge.id] = wedge
+        self._add_wedge(wedge)
         for status in statuses:
             invite = Invite(
                 id=self._new_id(invite_id),
@@ -311,8 +328,7 @@ class WedgeHRSim(VendorSim):
                 created_at=created,
                 expires_at=expires,
             )
-            self.invitations[invite.id] = invite
-            wedge.invite_ids.append(invite.id)
+            self._add_invite(invite)
             invite_id = url_key = unique_id = None
         if "complete" in statuses:
             wedge.started_at = created
@@ -422,7 +438,7 @@ class WedgeHRSim(VendorSim):
         status = _status_filter(filters["status"]) if "status" in filters else None
         rows = [
             invite
-            for invite in self.invitations.values()
+            for invite in self._invite_candidates(filters, invite_id, interview_id)
             if (invite_id is None or invite.id == invite_id)
             and (interview_id is None or invite.interview_id == interview_id)
             and ("uniqueId" not in filters or invite.unique_id == filters["uniqueId"])
@@ -433,6 +449,21 @@ class WedgeHRSim(VendorSim):
             raise ApiError(404, "No invites found for given filter query.")
         page, blocks = self._paginate(request, rows, "invite.id")
         return json_response({"data": [self._invite_json(request, i) for i in page], **blocks})
+
+    def _invite_candidates(
+        self, filters: dict[str, str], invite_id: int | None, interview_id: int | None
+    ) -> list[Invite]:
+        """The invites a filter can match, from the narrowest index; the filter itself still applies."""
+        if invite_id is not None:
+            return [self.invitations[invite_id]] if invite_id in self.invitations else []
+        if "uniqueId" in filters:
+            found = self.by_unique_id.get(filters["uniqueId"])
+            return [found] if found else []
+        if "email" in filters:
+            return self.invites_by_email.get(filters["email"].strip().lower(), [])
+        if interview_id is not None:
+            return self.invites_by_interview.get(interview_id, [])
+        return list(self.invitations.values())
 
     @answers_errors
     def get_invite(self, request: Request, invite_id: str) -> Response:
@@ -450,7 +481,7 @@ class WedgeHRSim(VendorSim):
         self._validate_invite(body)
 
         unique_id = body.get("uniqueId")
-        existing = next((i for i in self.invitations.values() if unique_id and i.unique_id == unique_id), None)
+        existing = self.by_unique_id.get(unique_id) if unique_id else None
         if existing is not None:  # a retry with the same uniqueId gets the invite it created the first time
             return json_response({"data": self._invite_json(request, existing)}, 201)
 
@@ -459,7 +490,7 @@ class WedgeHRSim(VendorSim):
         wedge = self._open_wedge(interview.id, email)
         if wedge is None:
             wedge = Wedge(self._new_id(), interview.id, email, body.get("firstName"), body.get("lastName"), self._now())
-            self.wedge_rows[wedge.id] = wedge
+            self._add_wedge(wedge)
         # Absent means send: the documented example misspells the parameter and still shows inviteSent true.
         send = body.get("shouldSendInvite")
         send = True if send is None else send in (True, "1")
@@ -475,8 +506,7 @@ class WedgeHRSim(VendorSim):
             status="send_failure" if bounced else "invited" if send else "unknown",
             created_at=self._now(),
         )
-        self.invitations[invite.id] = invite
-        wedge.invite_ids.append(invite.id)
+        self._add_invite(invite)
         self.count_invite(str(interview.id), email)
         if not bounced:
             self.on_invited(str(invite.id))
@@ -513,12 +543,8 @@ class WedgeHRSim(VendorSim):
 
     def _open_wedge(self, interview_id: int, email: str) -> Wedge | None:
         """The candidate's unfinished wedge for this interview: a new invite joins it."""
-        for wedge in reversed(self.wedge_rows.values()):
-            if (
-                wedge.interview_id == interview_id
-                and wedge.email.lower() == email.lower()
-                and any(i.status in OPEN_STATUSES for i in self._wedge_invites(wedge))
-            ):
+        for wedge in reversed(self.wedges_by_candidate.get((interview_id, email.lower()), [])):
+            if any(i.status in OPEN_STATUSES for i in self._wedge_invites(wedge)):
                 return wedge
         return None
 
@@ -638,7 +664,6 @@ class WedgeHRSim(VendorSim):
             return self.wedge_rows[self.invitations[int(ref)].wedge_id]
         elif _is_int(ref) and int(ref) in self.wedge_rows:
             return self.wedge_rows[int(ref)]
-        for invite in self.invitations.values():
-            if invite.unique_id == ref:
-                return self.wedge_rows[invite.wedge_id]
+        if ref in self.by_unique_id:
+            return self.wedge_rows[self.by_unique_id[ref].wedge_id]
         raise KeyError(ref)

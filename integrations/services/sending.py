@@ -31,7 +31,7 @@ from ..states import InvitationState
 from ..vendors.errors import Permanent, Retryable, UnknownOutcome, VendorError
 from ..vendors.types import InviteRequest, InviteResult
 from .credentials import note_refusal
-from .invitations import record_state
+from .invitations import Move, record_state, record_states
 from .planning import Skip, plan_send
 
 logger = logging.getLogger(__name__)
@@ -118,7 +118,12 @@ class BatchOutcome:
 
 
 def send_batch(invitation_ids: list[int]) -> BatchOutcome:
-    """Send one batch; safe to run again with the same ids at any point."""
+    """Send one batch; safe to run again with the same ids at any point.
+
+    The answers are recorded together at the end (``record_states``): a constant number of
+    queries per batch. A worker that dies before that leaves the rows in "sending", which the
+    next attempt reconciles with the vendor before sending anything again.
+    """
     claimed, in_doubt, busy = _claim(invitation_ids)
     outcome = BatchOutcome()
     if busy:
@@ -129,6 +134,7 @@ def send_batch(invitation_ids: list[int]) -> BatchOutcome:
         return outcome
     account = (claimed or in_doubt)[0].assessment.account
     client = account.client()
+    moves: list[Move] = []
 
     # A previous attempt may have reached the vendor: ask before sending again.
     for invitation in in_doubt:
@@ -138,14 +144,15 @@ def send_batch(invitation_ids: list[int]) -> BatchOutcome:
             _still_in_doubt(invitation, exc, outcome)
             continue
         if found:
-            _record_invited(invitation, found, "Found at the vendor after an interrupted send.")
+            moves.append(_invited(invitation, found, "Found at the vendor after an interrupted send."))
             outcome.settled += 1
         else:
             claimed.append(invitation)
 
-    claimed = _void_earlier_rounds(client, claimed, outcome)
+    claimed = _void_earlier_rounds(client, claimed, outcome, moves)
     if claimed:
-        _send(client, claimed, outcome)
+        _send(client, claimed, outcome, moves)
+    _record(moves)
     return outcome
 
 
@@ -155,15 +162,17 @@ def give_up(invitation_ids: list[int], reason: str) -> None:
     An invitation in doubt (the vendor may have it) is not called failed: it stays in
     "sending" and the stale-send sweep reconciles it with the vendor later.
     """
-    for invitation in Invitation.objects.filter(pk__in=invitation_ids, state=InvitationState.QUEUED):
-        record_state(
+    moves = [
+        Move(
             invitation,
             InvitationState.FAILED,
-            source=Source.SYSTEM,
-            message=f"Gave up after {invitation.attempts} attempts: {reason}",
+            f"Gave up after {invitation.attempts} attempts: {reason}",
             expect=[InvitationState.QUEUED],
-            last_error=reason[:2000],
+            fields={"last_error": reason[:2000]},
         )
+        for invitation in Invitation.objects.filter(pk__in=invitation_ids, state=InvitationState.QUEUED)
+    ]
+    record_states(moves, source=Source.SYSTEM)
 
 
 # --- steps ----------------------------------------------------------------------------------
@@ -207,14 +216,14 @@ def _claim(ids: list[int]) -> tuple[list[Invitation], list[Invitation], list[Inv
     return claimed, in_doubt, busy
 
 
-def _send(client: Any, invitations: list[Invitation], outcome: BatchOutcome) -> None:
+def _send(client: Any, invitations: list[Invitation], outcome: BatchOutcome, moves: list[Move]) -> None:
     # A candidate the vendor would refuse for a missing field is refused here, alone: sending it
     # would spend a request of the vendor's budget, and intervue names it only by batch index.
     ready = []
     for invitation in invitations:
         missing = client.missing_fields(_request(invitation))
         if missing:
-            _record_refused(invitation, client.label, missing)
+            moves.append(_refused(invitation, client.label, missing))
             outcome.settled += 1
         else:
             ready.append(invitation)
@@ -230,30 +239,31 @@ def _send(client: Any, invitations: list[Invitation], outcome: BatchOutcome) -> 
         return
     except Retryable as exc:
         for invitation in invitations:
-            _back_to_queue(invitation, exc, outcome)
+            moves.append(_back_to_queue(invitation, exc, outcome))
         return
     except Permanent as exc:
         if invitations:
             note_refusal(invitations[0].assessment.account, exc)  # a refused key shows in the banners at once
-        for invitation in invitations:
-            _record_failed(invitation, exc)
+        moves.extend(_failed(invitation, exc) for invitation in invitations)
         outcome.settled += len(invitations)
         return
     for invitation, result in zip(invitations, results, strict=True):
         if result.ok:
             note = "Already invited at the vendor; adopted that invitation." if result.duplicate else "Invited."
-            _record_invited(invitation, result, note)
+            moves.append(_invited(invitation, result, note))
             outcome.settled += 1
         elif isinstance(result.error, UnknownOutcome):
             _still_in_doubt(invitation, result.error, outcome)
         elif isinstance(result.error, Retryable):
-            _back_to_queue(invitation, result.error, outcome)
+            moves.append(_back_to_queue(invitation, result.error, outcome))
         else:
-            _record_failed(invitation, result.error)
+            moves.append(_failed(invitation, result.error))
             outcome.settled += 1
 
 
-def _void_earlier_rounds(client: Any, invitations: list[Invitation], outcome: BatchOutcome) -> list[Invitation]:
+def _void_earlier_rounds(
+    client: Any, invitations: list[Invitation], outcome: BatchOutcome, moves: list[Move]
+) -> list[Invitation]:
     """Before a later round goes out, the vendor lets go of the round before (Hireflix deletes it,
     intervue cancels it), or it would answer the new invite with the old one. Returns those ready to send."""
     later = [i for i in invitations if i.round > 1]
@@ -276,10 +286,10 @@ def _void_earlier_rounds(client: Any, invitations: list[Invitation], outcome: Ba
         try:
             done = client.void_before_reinvite(previous.ref())
         except (Retryable, UnknownOutcome) as exc:
-            _back_to_queue(invitation, exc, outcome)
+            moves.append(_back_to_queue(invitation, exc, outcome))
             continue
         except Permanent as exc:
-            _record_failed(invitation, Permanent(f"the earlier invitation could not be withdrawn first: {exc}"))
+            moves.append(_failed(invitation, Permanent(f"the earlier invitation could not be withdrawn first: {exc}")))
             outcome.settled += 1
             continue
         _mark_voided(previous, done)
@@ -316,49 +326,55 @@ def _request(invitation: Invitation) -> InviteRequest:
     )
 
 
-def _record_invited(invitation: Invitation, result: InviteResult, note: str) -> None:
-    state = result.state if result.state and result.state != InvitationState.QUEUED else InvitationState.INVITED
-    moved = record_state(
-        invitation,
-        state,
-        source=Source.VENDOR_API,
-        message=note,
-        expect=_UNSENT,
-        remote_id=result.remote_id[:200],
-        candidate_url=result.candidate_url[:1000],
-        vendor_status=result.vendor_status[:100],
-        last_error="",
-    )
-    if not moved and invitation.state == InvitationState.CANCELED:
-        # Canceled while its invite was on the way: now that the vendor has it, it is told.
-        from .lifecycle import schedule_vendor_cancel
+def _record(moves: list[Move]) -> None:
+    """Every answer of the batch in one go; an invitation canceled while its invite was on the way
+    is told to the vendor now that the vendor has it."""
+    record_states(moves, source=Source.VENDOR_API)
+    from .lifecycle import schedule_vendor_cancel
 
-        if invitation.assessment.account.client_class.can_cancel(invitation.assessment.kind):
+    for move in moves:
+        invitation = move.invitation
+        adopted = "remote_id" in move.fields  # an invite the vendor now has
+        if (
+            adopted
+            and invitation.state == InvitationState.CANCELED
+            and invitation.assessment.account.client_class.can_cancel(invitation.assessment.kind)
+        ):
             schedule_vendor_cancel(invitation.pk)
 
 
-def _record_failed(invitation: Invitation, error: BaseException | None) -> None:
+def _invited(invitation: Invitation, result: InviteResult, note: str) -> Move:
+    state = result.state if result.state and result.state != InvitationState.QUEUED else InvitationState.INVITED
+    fields = {
+        "remote_id": result.remote_id[:200],
+        "candidate_url": result.candidate_url[:1000],
+        "vendor_status": result.vendor_status[:100],
+        "last_error": "",
+    }
+    return Move(invitation, state, note, expect=_UNSENT, fields=fields)
+
+
+def _failed(invitation: Invitation, error: BaseException | None) -> Move:
     message = str(error) or type(error).__name__
-    record_state(
+    return Move(
         invitation,
         InvitationState.FAILED,
-        source=Source.VENDOR_API,
-        message=f"The vendor refused: {message}",
+        f"The vendor refused: {message}",
         expect=_UNSENT,
-        last_error=message[:2000],
+        fields={"last_error": message[:2000]},
     )
 
 
-def _record_refused(invitation: Invitation, vendor: str, missing: list[str]) -> None:
+def _refused(invitation: Invitation, vendor: str, missing: list[str]) -> Move:
     fields = " and ".join(missing)
     message = f"Not sent: {vendor} requires the candidate's {fields}. Add it to the candidate, then send again."
-    record_state(
+    return Move(
         invitation,
         InvitationState.FAILED,
-        source=Source.SYSTEM,
-        message=message,
+        message,
         expect=_UNSENT,
-        last_error=message,
+        fields={"last_error": message},
+        source=Source.SYSTEM,
     )
 
 
@@ -367,16 +383,16 @@ def _still_in_doubt(invitation: Invitation, error: VendorError, outcome: BatchOu
     _note_retry(invitation, error, outcome)
 
 
-def _back_to_queue(invitation: Invitation, error: VendorError, outcome: BatchOutcome) -> None:
-    record_state(
+def _back_to_queue(invitation: Invitation, error: VendorError, outcome: BatchOutcome) -> Move:
+    _note_retry(invitation, error, outcome)
+    return Move(
         invitation,
         InvitationState.QUEUED,
-        source=Source.SYSTEM,
-        message=f"Will retry: {error}",
+        f"Will retry: {error}",
         expect=[InvitationState.SENDING],
-        last_error=str(error)[:2000],
+        fields={"last_error": str(error)[:2000]},
+        source=Source.SYSTEM,
     )
-    _note_retry(invitation, error, outcome)
 
 
 def _note_retry(invitation: Invitation, error: VendorError, outcome: BatchOutcome) -> None:

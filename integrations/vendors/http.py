@@ -118,6 +118,9 @@ class VendorHTTP:
         logger.info(
             "%s %s %s -> %s in %.0fms", self.vendor, method, path.split("?")[0], response.status_code, elapsed_ms
         )
+        answered = getattr(self.throttle, "answered", None)
+        if answered is not None:  # the shared limiter slows the key down on a 429, speeds it up otherwise
+            answered(response.status_code, parse_retry_after(response.headers.get("Retry-After")))
         self.raise_for_status(response)
         return response
 

@@ -13,6 +13,7 @@ from integrations.models import Invitation, MergeLink
 from integrations.ratelimit import Throttle, key_of, limit_for, throttle_for
 from integrations.sandbox.merge import API_KEY, GREENHOUSE_TOKEN
 from integrations.vendors.errors import Retryable
+from tests.factories import invite_requests
 
 
 @pytest.fixture
@@ -101,3 +102,53 @@ def test_the_limiter_is_named_by_a_digest_of_the_keys_never_the_keys(settings):
     key = key_of({"api_token": "wedge-live-key-9c41e7a2"})
     assert "wedge-live-key" not in key and key == key_of({"api_token": "wedge-live-key-9c41e7a2"})
     assert key != key_of({"api_token": "another-key"})
+
+
+@pytest.fixture
+def paced_by_sandbox_clock(monkeypatch, sandbox_clock):
+    """The pace reads the sandbox's clock, and a wait advances it instead of sleeping; returns the waits."""
+    from integrations import ratelimit
+
+    waits: list[float] = []
+
+    def wait(seconds: float) -> None:
+        waits.append(seconds)
+        sandbox_clock.advance(seconds)
+
+    monkeypatch.setattr(ratelimit, "clock", sandbox_clock.time)
+    monkeypatch.setattr(ratelimit, "sleep", wait)
+    return waits
+
+
+@pytest.mark.parametrize("vendor", ["wedgehr", "hireflix"])
+def test_without_a_429_an_undocumented_vendor_is_never_held_back(vendor, db, mapped_stage, paced_by_sandbox_clock):
+    _, _, assessment = mapped_stage(vendor, invite_on_entry=False)
+    results = assessment.account.client().invite(invite_requests(assessment, "free", 40))
+    assert all(r.ok for r in results)
+    assert paced_by_sandbox_clock == []  # no limit of our own making
+
+
+def test_a_429_slows_the_key_down_for_every_worker_then_it_speeds_up_again(
+    db, mapped_stage, control, paced_by_sandbox_clock
+):
+    _, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    account = assessment.account
+    control.control("wedgehr/faults", {"rate_limit_rate": 1.0, "retry_after": 3})
+    refused = account.client().invite(invite_requests(assessment, "first", 1))
+    assert isinstance(refused[0].error, Retryable) and refused[0].error.retry_after == 3
+    control.control("wedgehr/faults", {"rate_limit_rate": 0.0})
+
+    # Another worker's client of the same key holds its first request until Retry-After has passed,
+    # then spaces the next ones out a little, less after every answer.
+    other = account.client()
+    other.concurrency = 1
+    assert all(r.ok for r in other.invite(invite_requests(assessment, "second", 5)))
+    assert paced_by_sandbox_clock[0] >= 2.9
+    spacing = paced_by_sandbox_clock[1:]
+    assert spacing and spacing == sorted(spacing, reverse=True)
+
+    # Back at full speed: nothing waits any more.
+    assert all(r.ok for r in other.invite(invite_requests(assessment, "third", 30)))
+    paced_by_sandbox_clock.clear()
+    assert all(r.ok for r in other.invite(invite_requests(assessment, "fourth", 10)))
+    assert paced_by_sandbox_clock == []

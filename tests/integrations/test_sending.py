@@ -203,3 +203,25 @@ def test_a_candidate_intervue_would_refuse_for_a_missing_phone_is_refused_alone_
     send_all(bulk)
     refused.refresh_from_db()
     assert refused.state == InvitationState.INVITED
+
+
+@pytest.mark.parametrize("vendor", ["wedgehr", "hireflix"])
+def test_a_batch_costs_the_same_queries_for_10_and_100_invitations(
+    mapped_stage, applicants, control, vendor, django_capture_on_commit_callbacks
+):
+    """Claiming, recording every answer (with its timeline row) and the ATS's look-up run once per batch."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    job, _, assessment = mapped_stage(vendor, invite_on_entry=False)
+    queries = {}
+    for size in (10, 100):
+        bulk = services.request_invitations(applicants(job, size), assessment)
+        ids = list(bulk.invitations.values_list("pk", flat=True))
+        with CaptureQueriesContext(connection) as captured, django_capture_on_commit_callbacks(execute=True):
+            assert services.send_batch(ids).retry_ids == []
+        queries[size] = len(captured)
+        assert set(bulk.invitations.values_list("state", flat=True)) == {InvitationState.INVITED}
+        # Each invitation's timeline reads queued, sending, invited.
+        assert bulk.invitations.first().events.count() == 3
+    assert queries[10] == queries[100], queries

@@ -162,6 +162,14 @@ class Account:
     templates: list[dict[str, str]] = field(default_factory=list)
     audit: list[AuditEntry] = field(default_factory=list)
     share_links: dict[str, ShareLink] = field(default_factory=dict)
+    # Indexes over ``interviews``, so that an invite or a page costs the same however many there are.
+    by_position: dict[str, list[Interview]] = field(default_factory=dict)  # in creation order
+    by_candidate: dict[tuple[str, str], list[Interview]] = field(default_factory=dict)  # (position, email)
+
+    def add_interview(self, interview: Interview) -> None:
+        self.interviews[interview.id] = interview
+        self.by_position.setdefault(interview.position_id, []).append(interview)
+        self.by_candidate.setdefault((interview.position_id, interview.email.lower()), []).append(interview)
 
     def live_position(self, position_id: str) -> Position | None:
         position = self.positions.get(position_id)
@@ -174,13 +182,8 @@ class Account:
         return interview if self.live_position(interview.position_id) else None
 
     def find_invited(self, position_id: str, email: str) -> Interview | None:
-        email = email.lower()
-        for interview in self.interviews.values():
-            if (
-                interview.position_id == position_id
-                and interview.deleted_at is None
-                and interview.email.lower() == email
-            ):
+        for interview in self.by_candidate.get((position_id, email.lower()), []):
+            if interview.deleted_at is None:
                 return interview
         return None
 
@@ -272,7 +275,7 @@ def seed() -> Account:
                 serial += 1
                 clock += HOUR_MS
                 interview = _seed_interview(ids, position, serial, clock, status)
-                account.interviews[interview.id] = interview
+                account.add_interview(interview)
                 account.log(clock, "interview.invite", interview.id)
     archived = Position(
         ids.object_id(),

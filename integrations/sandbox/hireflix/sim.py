@@ -9,13 +9,14 @@ always HTTP 200: problems come in an ``errors`` array whose entries carry
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import re
 import uuid
 from typing import Any
 
-from graphql import GraphQLError, execute_sync, parse, validate
+from graphql import DocumentNode, GraphQLError, execute_sync, parse, validate
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
@@ -107,12 +108,8 @@ class HireflixSim(VendorSim):
         if variables is not None and not isinstance(variables, dict):
             return _errors_only([{"message": "'variables' must be a JSON object", "code": 400}])
         request_id = uuid.uuid4().hex
-        try:
-            document = parse(body["query"])
-        except GraphQLError as error:
-            return _errors_only([_format(error, request_id)])
-        invalid = validate(SCHEMA, document)
-        if invalid:
+        document, invalid = _checked(body["query"])
+        if invalid or document is None:
             return _errors_only([_format(e, request_id) for e in invalid])
         result = execute_sync(
             SCHEMA,
@@ -260,8 +257,8 @@ class HireflixSim(VendorSim):
                 raise ApiError(400, f"Invalid lastCursor {cursor}")
         matching, after = [], []
         seen_cursor = cursor is None
-        for interview in self.account.interviews.values():
-            live = interview.position_id == position_id and interview.deleted_at is None
+        for interview in self.account.by_position.get(position_id, []):
+            live = interview.deleted_at is None
             if live and (status is None or interview.status == status):
                 matching.append(interview)
                 if seen_cursor:
@@ -344,7 +341,7 @@ class HireflixSim(VendorSim):
             phone=phone.strip() if phone else None,
             external_id=external_id,
         )
-        self.account.interviews[interview.id] = interview
+        self.account.add_interview(interview)
         self.invites_this_period += 1
         self._log(now, "interview.invite", interview.id)
         self.count_invite(position.id, email)
@@ -484,6 +481,18 @@ class HireflixSim(VendorSim):
             case ["webhooks"] if method == "GET":
                 return json_response([{"url": t.url, "events": list(t.events)} for t in self.api_webhooks])
         return None
+
+
+@functools.lru_cache(maxsize=256)
+def _checked(query: str) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    """The parsed document and its validation errors. A client sends the same few documents over
+    and over (only the variables change), and parsing and validating cost far more than running
+    them: done once per text, the sandbox's cost per invite stays that of the invite itself."""
+    try:
+        document = parse(query)
+    except GraphQLError as error:
+        return None, (error,)
+    return document, tuple(validate(SCHEMA, document))
 
 
 def _format(error: GraphQLError, request_id: str) -> dict[str, Any]:

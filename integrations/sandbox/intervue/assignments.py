@@ -153,7 +153,8 @@ class AssignmentsApi:
         main = assignment.main_hash
         del self.cat.assignments[main]
         self.cat.active_tests = {k: t for k, t in self.cat.active_tests.items() if t.main_hash != main}
-        self.cat.invitations = {k: i for k, i in self.cat.invitations.items() if i.test.main_hash != main}
+        for gone in [k for k, i in self.cat.invitations.items() if i.test.main_hash == main]:
+            del self.cat.invitations[gone]
         return {"status": 200, "message": "test removed successfully!"}
 
     @api
@@ -276,7 +277,7 @@ class AssignmentsApi:
     def live_invitation(self: IntervueHost, main_hash: str, email: str) -> Invitation | None:
         """An invitation the candidate can still take: sending again returns it instead of a second one."""
         at = self.clock.now()
-        for inv in self.cat.invitations.values():
+        for inv in self.cat.invitations.having(main_hash, email):
             same = inv.test.main_hash == main_hash and inv.email == email and not inv.disabled
             if same and inv.status(at) in (INVITATION_SENT, INTERVIEW_STARTED):
                 return inv

@@ -12,12 +12,13 @@ import string
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from .models import (
     ActiveTest,
     Assignment,
     ExternalInterview,
+    Indexed,
     Invitation,
     MockInterview,
     MockRole,
@@ -276,11 +277,13 @@ class Catalog:
     roles: dict[int, Role] = field(default_factory=dict)
     rubrics: list[Rubric] = field(default_factory=list)
     mock_roles: dict[int, MockRole] = field(default_factory=dict)
-    external: dict[str, ExternalInterview] = field(default_factory=dict)
-    mock: dict[str, MockInterview] = field(default_factory=dict)
+    # By id, and by (role id, candidate email): a repeat request finds the open one at once.
+    external: Indexed[ExternalInterview] = field(default_factory=lambda: Indexed(_by_role_and_email))
+    mock: Indexed[MockInterview] = field(default_factory=lambda: Indexed(_by_role_and_email))
     assignments: dict[str, Assignment] = field(default_factory=dict)
     active_tests: dict[int, ActiveTest] = field(default_factory=dict)
-    invitations: dict[str, Invitation] = field(default_factory=dict)
+    # By invitationUrlHash, and by (main test hash, email).
+    invitations: Indexed[Invitation] = field(default_factory=lambda: Indexed(_by_test_and_email))
     next_active_test_id: int = 1242
 
     def new_uuid(self) -> str:
@@ -291,6 +294,14 @@ class Catalog:
 
     def round_names(self, profile: str) -> list[str]:
         return list(PROFILES[profile][3])
+
+
+def _by_role_and_email(interview: ExternalInterview | MockInterview) -> tuple[Any, ...]:
+    return (interview.role_id, interview.candidate["email"])
+
+
+def _by_test_and_email(invitation: Invitation) -> tuple[Any, ...]:
+    return (invitation.test.main_hash, invitation.email)
 
 
 def build() -> Catalog:

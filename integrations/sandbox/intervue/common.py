@@ -61,7 +61,8 @@ def api(handler: Callable[..., Any]) -> Callable[..., Response]:
 # --- time -----------------------------------------------------------------------------------
 def open_interview(interviews: Mapping[str, Any], role_id: int, email: str) -> Any | None:
     """The candidate's interview for this role that is still open, if any: a repeat request returns it."""
-    for interview in interviews.values():
+    having = getattr(interviews, "having", None)  # an Indexed: only the candidate's own
+    for interview in having(role_id, email) if having else interviews.values():
         if interview.open and interview.role_id == role_id and interview.candidate["email"] == email:
             return interview
     return None

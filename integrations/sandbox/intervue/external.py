@@ -152,6 +152,7 @@ class ExternalInterviewsApi:
         interview.resume = candidate["resume"] or interview.resume
         if role.id != interview.role_id:
             interview.role_id, interview.round_name = role.id, role.enabled_rounds[0]
+        self.cat.external.index(interview)  # under its new email and role
         return {"status": 200, "message": "On-demand request has been edited"}
 
     @api

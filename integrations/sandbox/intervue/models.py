@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from .common import humanize_minutes, iso
 
@@ -314,3 +315,34 @@ class Invitation:
     def humanized_time_taken(self) -> str:
         minutes = self.time_taken_minutes()
         return "NA" if minutes is None else humanize_minutes(minutes)
+
+
+V = TypeVar("V")
+
+
+class Indexed(dict[str, V]):
+    """Objects by id, also listed by a candidate key (role and email, say), so that a repeat request
+    finds the candidate's object without scanning them all. Lookups still check the object itself:
+    an entry made stale by an edit is skipped; ``index`` lists an edited object under its new key."""
+
+    def __init__(self, key: Callable[[V], tuple[Any, ...]]) -> None:
+        super().__init__()
+        self.key = key
+        self.by_key: dict[tuple[Any, ...], list[V]] = {}
+
+    def __setitem__(self, name: str, value: V) -> None:
+        super().__setitem__(name, value)
+        self.index(value)
+
+    def __delitem__(self, name: str) -> None:
+        value = self[name]
+        super().__delitem__(name)
+        listed = self.by_key.get(self.key(value), [])
+        if value in listed:
+            listed.remove(value)
+
+    def index(self, value: V) -> None:
+        self.by_key.setdefault(self.key(value), []).append(value)
+
+    def having(self, *key: Any) -> list[V]:
+        return self.by_key.get(key, [])

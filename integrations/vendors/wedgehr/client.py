@@ -30,6 +30,9 @@ API_PATH = "/connect/v2"
 PAGE_SIZE = 100  # the documented maximum
 # An invite created this long before our request was there already; less could be clock skew.
 CLOCK_SKEW = timedelta(minutes=1)
+# WedgeHR documents no rate limit: a batch's POSTs go out this many at once (half a batch), and a 429
+# slows the key down for every worker (integrations.ratelimit).
+DEFAULT_CONCURRENCY = 25
 
 
 class WedgeHRClient(VendorClient):
@@ -42,7 +45,7 @@ class WedgeHRClient(VendorClient):
     def __init__(self, config: VendorConfig, throttle: Callable[[], None] | None = None) -> None:
         super().__init__(config, throttle)
         # One POST per candidate: this many run at once, through the one pooled session.
-        self.concurrency = max(1, int(config.options.get("concurrency", 4)))
+        self.concurrency = max(1, int(config.options.get("concurrency", DEFAULT_CONCURRENCY)))
         self.http = VendorHTTP(
             self.vendor,
             _api_root(config.base_url or self.default_base_url),

@@ -149,9 +149,9 @@ def test_invite_a_batch_in_one_request_with_our_key_as_external_id(sandbox):
         assert result.candidate_url == f"https://app.hireflix.com/{interview.hash}"
 
 
-def test_batches_larger_than_batch_size_are_split(sandbox):
-    client = make_client(sandbox, batch_size=2)
-    assert client.max_batch_size == 2
+def test_a_batch_goes_out_as_documents_of_invites_per_document_several_at_once(sandbox):
+    client = make_client(sandbox, batch_size=5, invites_per_document=2, invite_in_flight=3)
+    assert client.max_batch_size == 5
     before = graphql_requests(sandbox)
     results = client.invite([request(sandbox, n) for n in range(5)])
     assert graphql_requests(sandbox) - before == 3

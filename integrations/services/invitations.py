@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import Invitation, InvitationEvent, VendorAccount
@@ -80,6 +80,92 @@ def apply_update(invitation: Invitation, update: StatusUpdate, source: str) -> b
     if moved:
         _announce(invitation.pk, event.from_state, update.state)
     return moved
+
+
+# Written by apply_updates for every row it re-reads under the lock: a superset is harmless there.
+_BULK_FIELDS = [
+    "state",
+    "state_changed_at",
+    "invited_at",
+    "started_at",
+    "completed_at",
+    "vendor_status",
+    "remote_id",
+    "results",
+    "updated_at",
+]
+
+
+def apply_updates(pairs: Iterable[tuple[Invitation, StatusUpdate]], source: str) -> tuple[int, list[int]]:
+    """Apply many vendor updates (a poll's) at once; returns (how many moved, pks the vendor confirmed).
+
+    The timeline gets a row only for a move: an update that repeats what we know changes nothing,
+    so it writes nothing here (the caller stamps ``last_confirmed_at`` in bulk). Rows with something
+    new are re-read under one lock and written with one bulk update and one bulk insert, the same
+    forward-only rule as ``apply_update``, so the queries stay constant in the number of invitations.
+    """
+    confirmed: list[int] = []
+    news: dict[int, StatusUpdate] = {}
+    for invitation, update in pairs:
+        confirmed.append(invitation.pk)
+        if _brings_news(invitation, update):
+            news[invitation.pk] = update
+    if not news:
+        return 0, confirmed
+    moved = 0
+    with transaction.atomic():
+        rows = [
+            row
+            for chunk in pk_chunks(list(news))
+            for row in Invitation.objects.select_for_update().filter(pk__in=chunk)
+        ]
+        events: list[InvitationEvent] = []
+        moves: list[tuple[int, str, str]] = []
+        now = timezone.now()
+        for row in rows:
+            update = news[row.pk]
+            if update.state and can_move(row.state, update.state):
+                events.append(
+                    InvitationEvent(
+                        invitation=row,
+                        source=source,
+                        vendor_status=update.vendor_status[:100],
+                        payload=jsonable(update.details),
+                        occurred_at=update.occurred_at or now,
+                        from_state=row.state,
+                        to_state=update.state,
+                    )
+                )
+                moves.append((row.pk, row.state, update.state))
+                _set_state(row, update.state, [])
+                row.vendor_status = update.vendor_status[:100]
+            if update.remote_id and not row.remote_id:
+                row.remote_id = update.remote_id
+            if update.details:
+                row.results = {**row.results, **jsonable(update.details)}
+            row.updated_at = now
+        Invitation.objects.bulk_update(rows, _BULK_FIELDS)
+        InvitationEvent.objects.bulk_create(events)
+        for pk, previous, state in moves:
+            _announce(pk, previous, state)
+        moved = len(moves)
+    return moved, confirmed
+
+
+def _brings_news(invitation: Invitation, update: StatusUpdate) -> bool:
+    """Whether the update would change the row: a step forward, a remote id, or details not kept yet."""
+    if update.state and can_move(invitation.state, update.state):
+        return True
+    if update.remote_id and not invitation.remote_id:
+        return True
+    details = jsonable(update.details) if update.details else {}
+    return any(invitation.results.get(k) != v for k, v in details.items())
+
+
+def pk_chunks(pks: list[int]) -> list[list[int]]:
+    """The pks in as few IN lists as the database takes (one on PostgreSQL, 999 a list on SQLite)."""
+    size = connection.features.max_query_params or len(pks) or 1
+    return [pks[i : i + size] for i in range(0, len(pks), size)]
 
 
 def record_state(

@@ -82,6 +82,7 @@ def apply_update(invitation: Invitation, update: StatusUpdate, source: str) -> b
     return moved
 
 
+BULK_BATCH = 250  # rows per bulk statement of apply_updates
 # Written by apply_updates for every row it re-reads under the lock: a superset is harmless there.
 _BULK_FIELDS = [
     "state",
@@ -94,6 +95,7 @@ _BULK_FIELDS = [
     "results",
     "updated_at",
 ]
+_DETAIL_FIELDS = ["remote_id", "results", "updated_at"]  # what an update that does not move may change
 
 
 def apply_updates(pairs: Iterable[tuple[Invitation, StatusUpdate]], source: str) -> tuple[int, list[int]]:
@@ -101,8 +103,9 @@ def apply_updates(pairs: Iterable[tuple[Invitation, StatusUpdate]], source: str)
 
     The timeline gets a row only for a move: an update that repeats what we know changes nothing,
     so it writes nothing here (the caller stamps ``last_confirmed_at`` in bulk). Rows with something
-    new are re-read under one lock and written with one bulk update and one bulk insert, the same
-    forward-only rule as ``apply_update``, so the queries stay constant in the number of invitations.
+    new are re-read under one lock and written by bulk updates and inserts of BULK_BATCH rows, the
+    same forward-only rule as ``apply_update``: a quiet poll costs the same queries for any number of
+    invitations, and a poll with news one more statement per BULK_BATCH changed rows.
     """
     confirmed: list[int] = []
     news: dict[int, StatusUpdate] = {}
@@ -121,10 +124,14 @@ def apply_updates(pairs: Iterable[tuple[Invitation, StatusUpdate]], source: str)
         ]
         events: list[InvitationEvent] = []
         moves: list[tuple[int, str, str]] = []
+        moved_rows: list[Invitation] = []
+        kept_rows: list[Invitation] = []
         now = timezone.now()
         for row in rows:
             update = news[row.pk]
-            if update.state and can_move(row.state, update.state):
+            moving = bool(update.state) and can_move(row.state, update.state)
+            (moved_rows if moving else kept_rows).append(row)
+            if moving:
                 events.append(
                     InvitationEvent(
                         invitation=row,
@@ -144,8 +151,11 @@ def apply_updates(pairs: Iterable[tuple[Invitation, StatusUpdate]], source: str)
             if update.details:
                 row.results = {**row.results, **jsonable(update.details)}
             row.updated_at = now
-        Invitation.objects.bulk_update(rows, _BULK_FIELDS)
-        InvitationEvent.objects.bulk_create(events)
+        # In batches, and only the fields that change: bulk_update writes one CASE per field over
+        # every row of a statement, so one huge UPDATE would cost rows x rows.
+        Invitation.objects.bulk_update(moved_rows, _BULK_FIELDS, batch_size=BULK_BATCH)
+        Invitation.objects.bulk_update(kept_rows, _DETAIL_FIELDS, batch_size=BULK_BATCH)
+        InvitationEvent.objects.bulk_create(events, batch_size=BULK_BATCH)
         for pk, previous, state in moves:
             _announce(pk, previous, state)
         moved = len(moves)

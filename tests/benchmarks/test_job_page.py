@@ -7,14 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from candidates.models import Application, Candidate
 from integrations.models import Invitation, InvitationEvent
 from integrations.states import InvitationState
+from tests.benchmarks.data import bulk_applications
 from tests.benchmarks.results import Result, record
 from tests.factories import (
     ApplicationFactory,
     AssessmentFactory,
-    CandidateFactory,
     InvitationFactory,
     JobFactory,
 )
@@ -28,15 +27,7 @@ def job_with(size: int, prefix: str):
     """A job with ``size`` applications in its first stage, each with an invitation (every fourth one open)."""
     job = JobFactory(title=f"Job of {size}")
     assessment = AssessmentFactory()
-    stage = job.stages.order_by("order").first()
-    candidates = CandidateFactory.build_batch(size)
-    for n, candidate in enumerate(candidates):
-        candidate.email = f"{prefix}{n}@example.com"
-    Candidate.objects.bulk_create(candidates, batch_size=2000)
-    applications = Application.objects.bulk_create(
-        [Application(job=job, stage=stage, candidate=c, stage_entered_at=job.created_at) for c in candidates],
-        batch_size=2000,
-    )
+    applications = bulk_applications(job, size, prefix)
     Invitation.objects.bulk_create(
         [
             Invitation(application=a, assessment=assessment, state=STATES[n % len(STATES)])

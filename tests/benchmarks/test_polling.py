@@ -15,14 +15,14 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from candidates.models import Application, Candidate
 from integrations import services
 from integrations.models import Assessment, Invitation, InvitationEvent
 from integrations.services.invitations import apply_update
 from integrations.states import InvitationState
 from integrations.vendors.wedgehr.statuses import status_update
+from tests.benchmarks.data import bulk_applications
 from tests.benchmarks.results import Result, record
-from tests.factories import CandidateFactory, JobFactory, VendorAccountFactory
+from tests.factories import JobFactory, VendorAccountFactory
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db]
 
@@ -41,16 +41,7 @@ def open_invitations(sandbox, count):
     assessment = Assessment.objects.filter(account=account, active=True).exclude(remote_id__in=[str(i) for i in busy])[
         0
     ]
-    job = JobFactory()
-    stage = job.stages.order_by("order").first()
-    candidates = CandidateFactory.build_batch(count)
-    for n, candidate in enumerate(candidates):
-        candidate.email = f"poll{n}@example.com"
-    Candidate.objects.bulk_create(candidates, batch_size=2000)
-    applications = Application.objects.bulk_create(
-        [Application(job=job, stage=stage, candidate=c, stage_entered_at=job.created_at) for c in candidates],
-        batch_size=2000,
-    )
+    applications = bulk_applications(JobFactory(), count, prefix="poll")
     invitations = []
     with sim.lock:
         for n, application in enumerate(applications):

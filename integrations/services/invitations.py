@@ -1,8 +1,9 @@
 """Invitation state changes: the one place where an invitation's state moves.
 
-Every vendor word (API answer, webhook, poll) lands in the timeline; the state
-itself only moves forward (see integrations.states), so a late or replayed event
-is recorded and otherwise ignored. Every move is announced, once the transaction
+Every vendor word from an API answer or a webhook lands in the timeline; a poll adds
+only its moves (apply_updates), since it repeats itself every 30 s. The state itself
+only moves forward (see integrations.states), so a late or replayed event is recorded
+and otherwise ignored. Every move is announced, once the transaction
 commits, by the ``invitation_moved`` signal.
 """
 

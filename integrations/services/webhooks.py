@@ -12,6 +12,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -120,6 +121,9 @@ def _enqueue_apply(event_pks: int | list[int]) -> None:
 
 
 PUBLISH_BATCH = 100  # events per apply task at most
+# How long the first event of a task waits for company: 50 ms more before an event is applied
+# buys several times fewer publishes in a burst (a publish costs the web process more CPU than the insert).
+PUBLISH_GATHER = 0.05
 
 
 class _Publisher:
@@ -143,12 +147,13 @@ class _Publisher:
 
     def _run(self) -> None:
         while True:
-            # Whatever piled up while the last publish ran goes out as one task: under a burst one
-            # publish carries many events, so publishing never falls behind the intake.
+            # What arrives within PUBLISH_GATHER of the first event goes out as one task: under a
+            # burst one publish carries many events, so publishing never falls behind the intake.
             batch = [self.queue.get()]
+            gather_until = time.monotonic() + PUBLISH_GATHER
             while len(batch) < PUBLISH_BATCH:
                 try:
-                    batch.append(self.queue.get_nowait())
+                    batch.append(self.queue.get(timeout=max(0.0, gather_until - time.monotonic())))
                 except queue.Empty:
                     break
             _enqueue_apply(batch[0] if len(batch) == 1 else batch)

@@ -241,6 +241,8 @@ class Invitation(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     state_changed_at = models.DateTimeField(default=timezone.now)
     last_polled_at = models.DateTimeField(null=True, blank=True)
+    # When a poll last found the vendor saying what we already knew: a quiet poll writes only this, in bulk.
+    last_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

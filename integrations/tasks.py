@@ -16,8 +16,12 @@ from .services import lifecycle
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def apply_webhook_event(event_pk: int) -> None:
-    services.apply_webhook_event(event_pk)
+def apply_webhook_event(event_pk: int | list[int]) -> None:
+    # A list when the web process published a burst of events as one task.
+    if isinstance(event_pk, list):
+        services.apply_webhook_events(event_pk)
+    else:
+        services.apply_webhook_event(event_pk)
 
 
 @shared_task(ignore_result=True)

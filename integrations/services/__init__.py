@@ -19,7 +19,7 @@ from .sending import (
     send_batch,
     stale_sends,
 )
-from .webhooks import apply_pending_webhook_events, apply_webhook_event, record_webhook_events
+from .webhooks import apply_pending_webhook_events, apply_webhook_event, apply_webhook_events, record_webhook_events
 
 __all__ = [
     "ActionRefused",
@@ -34,6 +34,7 @@ __all__ = [
     "apply_pending_webhook_events",
     "apply_update",
     "apply_webhook_event",
+    "apply_webhook_events",
     "cancel",
     "change_keys",
     "check_connection",

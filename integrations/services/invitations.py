@@ -1,9 +1,10 @@
 """Invitation state changes: the one place where an invitation's state moves.
 
-Every vendor word (API answer, webhook, poll) lands in the timeline; the state
-itself only moves forward (see integrations.states), so a late or replayed event
-is recorded and otherwise ignored. Every move is announced, once the transaction
-commits, by the ``invitations_moved`` signal (once per batch: ``record_states`` moves many at once).
+Every vendor word from an API answer or a webhook lands in the timeline; a poll adds
+only its moves (apply_updates), since it repeats itself every 30 s. The state itself
+only moves forward (see integrations.states), so a late or replayed event is recorded
+and otherwise ignored. Every move is announced, once the transaction commits, by the
+``invitations_moved`` signal (once per batch: ``record_states`` moves many at once).
 """
 
 from __future__ import annotations
@@ -82,6 +83,102 @@ def apply_update(invitation: Invitation, update: StatusUpdate, source: str) -> b
     if moved:
         _announce(invitation.pk, event.from_state, update.state)
     return moved
+
+
+BULK_BATCH = 250  # rows per bulk statement of apply_updates
+# Written by apply_updates for every row it re-reads under the lock: a superset is harmless there.
+_BULK_FIELDS = [
+    "state",
+    "state_changed_at",
+    "invited_at",
+    "started_at",
+    "completed_at",
+    "vendor_status",
+    "remote_id",
+    "results",
+    "updated_at",
+]
+_DETAIL_FIELDS = ["remote_id", "results", "updated_at"]  # what an update that does not move may change
+
+
+def apply_updates(pairs: Iterable[tuple[Invitation, StatusUpdate]], source: str) -> tuple[int, list[int]]:
+    """Apply many vendor updates (a poll's) at once; returns (how many moved, pks the vendor confirmed).
+
+    The timeline gets a row only for a move: an update that repeats what we know changes nothing,
+    so it writes nothing here (the caller stamps ``last_confirmed_at`` in bulk). Rows with something
+    new are re-read under one lock and written by bulk updates and inserts of BULK_BATCH rows, the
+    same forward-only rule as ``apply_update``: a quiet poll costs the same queries for any number of
+    invitations, and a poll with news one more statement per BULK_BATCH changed rows.
+    """
+    confirmed: list[int] = []
+    news: dict[int, StatusUpdate] = {}
+    for invitation, update in pairs:
+        confirmed.append(invitation.pk)
+        if _brings_news(invitation, update):
+            news[invitation.pk] = update
+    if not news:
+        return 0, confirmed
+    moved = 0
+    with transaction.atomic():
+        rows = [
+            row
+            for chunk in pk_chunks(list(news))
+            for row in Invitation.objects.select_for_update().filter(pk__in=chunk)
+        ]
+        events: list[InvitationEvent] = []
+        moves: list[tuple[int, str, str]] = []
+        moved_rows: list[Invitation] = []
+        kept_rows: list[Invitation] = []
+        now = timezone.now()
+        for row in rows:
+            update = news[row.pk]
+            moving = bool(update.state) and can_move(row.state, update.state)
+            (moved_rows if moving else kept_rows).append(row)
+            if moving:
+                events.append(
+                    InvitationEvent(
+                        invitation=row,
+                        source=source,
+                        vendor_status=update.vendor_status[:100],
+                        payload=jsonable(update.details),
+                        occurred_at=update.occurred_at or now,
+                        from_state=row.state,
+                        to_state=update.state,
+                    )
+                )
+                moves.append((row.pk, row.state, update.state))
+                _set_state(row, update.state, [])
+                row.vendor_status = update.vendor_status[:100]
+            if update.remote_id and not row.remote_id:
+                row.remote_id = update.remote_id
+            if update.details:
+                row.results = {**row.results, **jsonable(update.details)}
+            row.updated_at = now
+        # In batches, and only the fields that change: bulk_update writes one CASE per field over
+        # every row of a statement, so one huge UPDATE would cost rows x rows.
+        Invitation.objects.bulk_update(moved_rows, _BULK_FIELDS, batch_size=BULK_BATCH)
+        Invitation.objects.bulk_update(kept_rows, _DETAIL_FIELDS, batch_size=BULK_BATCH)
+        InvitationEvent.objects.bulk_create(events, batch_size=BULK_BATCH)
+        for pk, previous, state in moves:
+            _announce(pk, previous, state)
+        moved = len(moves)
+    return moved, confirmed
+
+
+def _brings_news(invitation: Invitation, update: StatusUpdate) -> bool:
+    """Whether the update would change the row: a step forward, a remote id, or details not kept yet."""
+    if update.state and can_move(invitation.state, update.state):
+        return True
+    if update.remote_id and not invitation.remote_id:
+        return True
+    details = jsonable(update.details) if update.details else {}
+    return any(invitation.results.get(k) != v for k, v in details.items())
+
+
+def pk_chunks(pks: list[int]) -> list[list[int]]:
+    """The pks in as few IN lists as the database takes (one on PostgreSQL, 999 a list on SQLite)."""
+    size = connection.features.max_query_params or len(pks) or 1
+    return [pks[i : i + size] for i in range(0, len(pks), size)]
 
 
 def record_state(

@@ -280,3 +280,62 @@ def test_a_signed_event_older_than_the_replay_window_is_kept_and_not_applied(
     assert invitation.state == InvitationState.INVITED
     stored = WebhookEvent.objects.get(verdict=WebhookEvent.Verdict.STALE)
     assert "replay window" in stored.error and stored.processed_at is None
+
+
+# --- the least work per request ------------------------------------------------------------------------
+@pytest.mark.django_db(transaction=True)  # autocommit, as in production: no test transaction around the view
+def test_a_delivery_costs_one_account_lookup_and_one_insert(client, invited, control, sandbox):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    invitation, account = invited()
+    control.control("intervue/advance", {"ref": invitation.application.candidate.email, "action": "completed"})
+    delivery = deliveries(sandbox, "completed")[-1]
+    with CaptureQueriesContext(connection) as queries:
+        assert post(client, account, delivery).json() == {"accepted": 1, "duplicates": 0}
+    statements = [q["sql"].split()[0].upper() for q in queries]
+    assert statements == ["SELECT", "INSERT"]
+    with CaptureQueriesContext(connection) as queries:
+        assert post(client, account, delivery).json() == {"accepted": 0, "duplicates": 1}  # still stored once
+    assert WebhookEvent.objects.filter(verdict="accepted").count() == 1
+
+
+def test_a_burst_of_events_is_published_as_few_tasks_and_each_is_applied_once(monkeypatch):
+    import threading
+
+    published = []
+    first_publish = threading.Event()
+    release = threading.Event()
+
+    def publish(pks):
+        published.append(pks)
+        first_publish.set()
+        release.wait(10)  # hold the first publish while more events arrive
+
+    monkeypatch.setattr(outbox, "_enqueue_apply", publish)
+    publisher = outbox._Publisher()
+    publisher.start()
+    publisher.queue.put(1)
+    assert first_publish.wait(10)
+    for pk in range(2, 8):
+        publisher.queue.put(pk)
+    release.set()
+    assert wait_for(lambda: not publisher.queue.unfinished_tasks, 10)
+    assert published == [1, [2, 3, 4, 5, 6, 7]]
+
+
+def test_a_task_carrying_several_events_applies_each_once(client, invited, control, sandbox):
+    from integrations.tasks import apply_webhook_event
+
+    invitation, account = invited()
+    email = invitation.application.candidate.email
+    control.control("intervue/advance", {"ref": email, "action": "started"})
+    control.control("intervue/advance", {"ref": email, "action": "completed"})
+    for delivery in (deliveries(sandbox, "scheduled")[-1], deliveries(sandbox, "completed")[-1]):
+        assert post(client, account, delivery).status_code == 200
+    pks = list(WebhookEvent.objects.filter(verdict="accepted").order_by("pk").values_list("pk", flat=True))
+    apply_webhook_event(pks)
+    apply_webhook_event(pks)  # delivered twice by the broker: applied once
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.COMPLETED
+    assert invitation.events.filter(source="webhook").count() == 2

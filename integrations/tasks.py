@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import partial
 
 from celery import shared_task
@@ -42,8 +41,9 @@ def send_invitations(self, invitation_ids: list[int]) -> None:
 
 @shared_task(ignore_result=True)
 def requeue_stale_sends() -> int:
-    """Re-enqueue invitations whose send task was lost; safe because sends are idempotent."""
-    ids = services.stale_sends(timedelta(seconds=settings.INVITE_STALE_AFTER))
+    """Re-enqueue invitations whose send was lost (an expired lease: see services.leases); safe
+    because sends are idempotent."""
+    ids = services.take_lost_sends()
     for start in range(0, len(ids), 50):
         send_invitations.delay(ids[start : start + 50])
     return len(ids)

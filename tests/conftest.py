@@ -1,4 +1,5 @@
 import os
+from datetime import timedelta
 
 import pytest
 
@@ -129,3 +130,26 @@ def own_redis(tmp_path):
     yield server
     if server.process and server.process.poll() is None:
         server.kill()
+
+
+class Clock:
+    """``timezone.now()`` that a test moves forwards instead of sleeping."""
+
+    def __init__(self, real_now) -> None:
+        self.real_now = real_now
+        self.offset = timedelta()
+
+    def now(self):
+        return self.real_now() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    from django.utils import timezone
+
+    moved = Clock(timezone.now)
+    monkeypatch.setattr(timezone, "now", moved.now)
+    return moved

@@ -3,6 +3,7 @@
 from .accounts import SyncReport, check_connection, map_stage, sync_catalog
 from .deadlines import enforce_deadlines
 from .invitations import apply_update, find_invitation, record_state
+from .leases import take_lost_sends
 from .lifecycle import ActionRefused, cancel, reinvite, remind
 from .planning import SendPlan, Skip, describe_skips, plan_send
 from .polling import poll_account, poll_account_by_pk, pollable_accounts
@@ -16,7 +17,6 @@ from .sending import (
     retry_failed,
     send_again,
     send_batch,
-    stale_sends,
 )
 from .webhooks import apply_webhook_event, record_webhook_events
 
@@ -53,6 +53,6 @@ __all__ = [
     "retry_failed",
     "send_again",
     "send_batch",
-    "stale_sends",
     "sync_catalog",
+    "take_lost_sends",
 ]

@@ -19,6 +19,7 @@ def start_worker():
     return workers.start_worker(
         CELERY_VISIBILITY_TIMEOUT="3",  # Redis hands an unacknowledged task out again after this
         INVITE_STALE_AFTER="2",
+        INVITE_LEASE="2",  # a lease the dead worker stops renewing runs out after this
     )
 
 

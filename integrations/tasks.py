@@ -43,10 +43,10 @@ def send_invitations(self, invitation_ids: list[int]) -> None:
 def requeue_stale_sends() -> int:
     """Re-enqueue invitations whose send was lost (an expired lease: see services.leases); safe
     because sends are idempotent."""
-    ids = services.take_lost_sends()
-    for start in range(0, len(ids), 50):
-        send_invitations.delay(ids[start : start + 50])
-    return len(ids)
+    batches = services.take_lost_sends()
+    for batch in batches:
+        send_invitations.delay(batch)
+    return sum(len(batch) for batch in batches)
 
 
 @shared_task(ignore_result=True)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from ..models import Invitation
 from ..states import InvitationState
+from ..vendors import client_class
 
 logger = logging.getLogger(__name__)
 _UNSENT = (InvitationState.QUEUED, InvitationState.SENDING)
@@ -62,24 +63,35 @@ def held(invitation_ids: list[int]) -> Iterator[None]:
         thread.join()
 
 
-def take_lost_sends(limit: int = 5000) -> list[int]:
+def take_lost_sends(limit: int = 5000) -> list[list[int]]:
     """Invitations whose send was lost: a lease that ran out, or (never claimed) queued for
     ``INVITE_STALE_AFTER``. Each gets ``INVITE_REQUEUE_WAIT`` to be picked up again before it
-    counts as lost once more. Returns their ids, to be sent again."""
+    counts as lost once more. Returns them in batches to send again, one assessment to a batch
+    (a batch goes to the vendor of its first invitation), in the vendor's batch size."""
     now = timezone.now()
     lost = Q(lease_expires_at__lt=now) | Q(
         lease_expires_at__isnull=True, state_changed_at__lt=now - timedelta(seconds=settings.INVITE_STALE_AFTER)
     )
     with transaction.atomic():
-        ids = list(
-            Invitation.objects.select_for_update(skip_locked=True)
+        rows = list(
+            Invitation.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(lost, state__in=_UNSENT)
             .order_by("pk")
-            .values_list("pk", flat=True)[:limit]
+            .values_list("pk", "assessment_id", "assessment__account__vendor")[:limit]
         )
-        Invitation.objects.filter(pk__in=ids).update(
+        Invitation.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
             lease_expires_at=now + timedelta(seconds=settings.INVITE_REQUEUE_WAIT)
         )
-    if ids:
-        logger.warning("%s sends lost with their task: sending them again", len(ids))
-    return ids
+    by_assessment: dict[int, list[int]] = {}
+    sizes: dict[int, int] = {}
+    for pk, assessment_id, vendor in rows:
+        by_assessment.setdefault(assessment_id, []).append(pk)
+        sizes[assessment_id] = client_class(vendor).max_batch_size
+    batches = [
+        ids[start : start + sizes[assessment_id]]
+        for assessment_id, ids in by_assessment.items()
+        for start in range(0, len(ids), sizes[assessment_id])
+    ]
+    if rows:
+        logger.warning("%s sends lost with their task: sending them again", len(rows))
+    return batches

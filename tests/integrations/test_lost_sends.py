@@ -87,7 +87,7 @@ def test_a_send_never_claimed_is_sent_again_only_after_the_stale_delay(settings,
     clock.advance(599)
     assert services.take_lost_sends() == []
     clock.advance(2)
-    assert len(services.take_lost_sends()) == 2
+    assert [len(batch) for batch in services.take_lost_sends()] == [2]
     assert services.take_lost_sends() == [], "sent again at every sweep instead of once per wait"
 
 
@@ -103,3 +103,19 @@ def test_a_send_in_progress_keeps_renewing_its_lease(settings, mapped_stage):
     with leases.held(ids):
         renewed = wait_for(lambda: all(i.lease_expires_at > first[i.pk] for i in invitations.all()), 10, every=0.05)
     assert renewed, "a long send would be taken by the sweep while its worker is alive"
+
+
+@pytest.mark.django_db
+def test_lost_sends_of_several_vendors_each_go_to_their_own_vendor(
+    settings, clock, mapped_stage, applicants, run_tasks
+):
+    settings.INVITE_STALE_AFTER = 600
+    for vendor in ("wedgehr", "hireflix"):
+        job, _, assessment = mapped_stage(vendor, invite_on_entry=False)
+        services.request_invitations(applicants(job, 3), assessment)  # their tasks were lost with the broker
+
+    clock.advance(601)
+    assert sweep(run_tasks) == 6
+
+    sent = Invitation.objects.values_list("assessment__account__vendor", "state")
+    assert sorted(sent) == [("hireflix", InvitationState.INVITED)] * 3 + [("wedgehr", InvitationState.INVITED)] * 3

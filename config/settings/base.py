@@ -221,7 +221,7 @@ INVITE_STALE_AFTER = env.int("INVITE_STALE_AFTER", default=600)
 # (every INVITE_SWEEP_EVERY seconds) re-enqueues the send within about this plus the sweep interval.
 INVITE_LEASE = env.float("INVITE_LEASE", default=30.0)
 # How long a send re-enqueued by the sweep may wait in the broker before it counts as lost again.
-INVITE_REQUEUE_WAIT = env.float("INVITE_REQUEUE_WAIT", default=120.0)
+INVITE_REQUEUE_WAIT = env.float("INVITE_REQUEUE_WAIT", default=60.0)
 # A webhook vendor's invitation unchanged for this long gets polled as a fallback.
 WEBHOOK_OVERDUE_AFTER = env.int("WEBHOOK_OVERDUE_AFTER", default=900)
 # Public URL of this app, for the webhook addresses shown to admins.

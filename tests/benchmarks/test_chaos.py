@@ -12,6 +12,8 @@ import time
 from collections import Counter
 
 import pytest
+from django.db.models import Max
+from django.utils import timezone
 
 from config.celery_app import app
 from integrations import services
@@ -55,7 +57,7 @@ def test_chaos_every_invitation_once(broker, tmp_path, mapped_stage, applicants,
     env = {**WORKER_ENV, "CELERY_BROKER_URL": broker.url(5)}
     logs = iter(range(100))
     pool = [workers.start_worker(tmp_path / f"worker{next(logs)}.log", **env) for _ in range(2)]
-    started = time.monotonic()
+    started, started_at = time.monotonic(), timezone.now()
     try:
         invitations = queue_invitations(mapped_stage, applicants, control)
         faults = fault_schedule(pool, broker, env, tmp_path, logs, invitations)
@@ -77,6 +79,11 @@ def test_chaos_every_invitation_once(broker, tmp_path, mapped_stage, applicants,
             workers.stop_worker(worker)
 
     report(invitations, control, started, done_at, FAULTS, alive_after_redis)
+    last = invitations.values("assessment__account__vendor").annotate(at=Max("state_changed_at"))
+    print(
+        "  last final at  : "
+        + ", ".join(f"{r['assessment__account__vendor']} {(r['at'] - started_at).total_seconds():.0f} s" for r in last)
+    )
 
 
 FAULTS: dict[str, float] = {}

@@ -60,7 +60,8 @@ def held(invitation_ids: list[int]) -> Iterator[None]:
         yield
     finally:
         stop.set()
-        thread.join()
+        # Bounded: a renewal waiting on a row lock the caller's transaction holds must not hang it.
+        thread.join(timeout=5)
 
 
 def take_lost_sends(limit: int = 5000) -> list[list[int]]:

@@ -83,8 +83,8 @@ class RedisServer:
                 "127.0.0.1",
                 "--save",
                 "",
-                "--appendonly",
-                "no",
+                "--appendonly",  # as the README asks of the broker: what was queued survives a restart
+                "yes",
             ],
             cwd=self.directory,
             stdout=subprocess.DEVNULL,

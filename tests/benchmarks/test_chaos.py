@@ -2,7 +2,8 @@
 
 Faults: 20% of vendor requests answer 503, 10% are applied and then dropped unanswered, 5% answer
 429; two workers are SIGKILLed (a supervisor starts another, as systemd's Restart=always would) and
-Redis is killed once and started again (its workers keep running). This test plays beat: the
+Redis (with appendonly, as the README asks of the broker) is killed once and started again (its
+workers keep running). This test plays beat: the
 lost-send sweep every INVITE_SWEEP_EVERY seconds. CHAOS_SIZE sets the number of invitations.
 """
 

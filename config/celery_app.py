@@ -2,6 +2,10 @@ import os
 
 from celery import Celery
 
+from . import kombu_patches
+
+kombu_patches.apply()  # workers survive a Redis restart: see the module
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 app = Celery("hiring")

@@ -234,6 +234,8 @@ class Invitation(models.Model):
     last_error = models.TextField(blank=True, help_text="The vendor's own words for the last failure.")
     # When the send task retries this one next, set as it schedules the retry: shown beside last_error.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Until when the task that holds this send is known to be alive; past it, the send was lost (see leases).
+    lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
     # Scores, verdict, feedback and the ids needed to fetch results later; never pre-signed links.
     results = models.JSONField(default=dict, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True)

@@ -61,11 +61,12 @@ def send_invitations(self, invitation_ids: list[int]) -> None:
 
 @shared_task(ignore_result=True)
 def requeue_stale_sends() -> int:
-    """Re-enqueue invitations whose send task was lost; safe because sends are idempotent."""
-    ids = services.stale_sends(timedelta(seconds=settings.INVITE_STALE_AFTER))
-    for start in range(0, len(ids), 50):
-        send_invitations.delay(ids[start : start + 50])
-    return len(ids)
+    """Re-enqueue invitations whose send was lost (an expired lease: see services.leases); safe
+    because sends are idempotent."""
+    batches = services.take_lost_sends()
+    for batch in batches:
+        send_invitations.delay(batch)
+    return sum(len(batch) for batch in batches)
 
 
 @shared_task(ignore_result=True)

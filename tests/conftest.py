@@ -1,4 +1,5 @@
 import os
+from datetime import timedelta
 
 import pytest
 
@@ -6,6 +7,7 @@ from candidates.roles import INTEGRATION_ADMIN, RECRUITER
 from integrations.sandbox.clock import SandboxClock
 from integrations.sandbox.server import RunningSandbox, start_in_thread
 from tests.factories import PASSWORD, UserFactory
+from tests.workers import REDIS_SERVER, RedisServer
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -114,3 +116,40 @@ def _fresh_rate_limits():
     from integrations import ratelimit
 
     ratelimit.reset()
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis of the test's own, to kill. Skipped without redis-server, unless REQUIRE_SERVICES=1."""
+    if REDIS_SERVER is None:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail("REQUIRE_SERVICES=1 but redis-server is not installed")
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    if server.process and server.process.poll() is None:
+        server.kill()
+
+
+class Clock:
+    """``timezone.now()`` that a test moves forwards instead of sleeping."""
+
+    def __init__(self, real_now) -> None:
+        self.real_now = real_now
+        self.offset = timedelta()
+
+    def now(self):
+        return self.real_now() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    from django.utils import timezone
+
+    moved = Clock(timezone.now)
+    monkeypatch.setattr(timezone, "now", moved.now)
+    return moved

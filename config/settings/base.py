@@ -182,7 +182,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "config.tasks.heartbeat", "schedule": 30.0},
     "apply-pending-webhooks": {"task": "integrations.tasks.apply_pending_webhooks", "schedule": 30.0},
-    "requeue-stale-sends": {"task": "integrations.tasks.requeue_stale_sends", "schedule": 120.0},
+    "requeue-stale-sends": {
+        "task": "integrations.tasks.requeue_stale_sends",
+        "schedule": env.float("INVITE_SWEEP_EVERY", default=15.0),
+    },
     "poll-statuses": {"task": "integrations.tasks.poll_statuses", "schedule": env.float("POLL_INTERVAL", default=30.0)},
     "enforce-deadlines": {"task": "integrations.tasks.enforce_deadlines", "schedule": 900.0},
     "pull-merge-links": {"task": "integrations.ats.tasks.pull_merge_links", "schedule": 300.0},
@@ -218,8 +221,14 @@ INVITE_RETRY_BACKOFF = env.float("INVITE_RETRY_BACKOFF", default=2.0)
 INVITE_RETRY_BACKOFF_MAX = env.float("INVITE_RETRY_BACKOFF_MAX", default=300.0)
 # A send claimed less than this ago may still be in flight on another worker: not "in doubt" yet.
 INVITE_IN_DOUBT_GRACE = env.float("INVITE_IN_DOUBT_GRACE", default=VENDOR_HTTP_TIMEOUT[0] + VENDOR_HTTP_TIMEOUT[1] + 5)
-# A queued or sending invitation untouched for this long lost its task; beat re-enqueues it.
+# A queued invitation no task ever claimed for this long lost its task (a broker that lost it); beat re-enqueues it.
 INVITE_STALE_AFTER = env.int("INVITE_STALE_AFTER", default=600)
+# A send's lease: the task holding a batch renews it every third of this while it works, and a retry
+# waiting for its countdown holds it until then plus this. Past it, the worker died: the sweep
+# (every INVITE_SWEEP_EVERY seconds) re-enqueues the send within about this plus the sweep interval.
+INVITE_LEASE = env.float("INVITE_LEASE", default=30.0)
+# How long a send re-enqueued by the sweep may wait in the broker before it counts as lost again.
+INVITE_REQUEUE_WAIT = env.float("INVITE_REQUEUE_WAIT", default=60.0)
 # A webhook vendor's invitation unchanged for this long gets polled as a fallback.
 WEBHOOK_OVERDUE_AFTER = env.int("WEBHOOK_OVERDUE_AFTER", default=900)
 # A webhook body larger than this is refused with a 413 before it is read.

@@ -4,6 +4,7 @@ from .accounts import SyncReport, map_stage, sync_catalog
 from .credentials import KeyChange, change_keys, check_connection, check_keys, note_refusal, refused_accounts
 from .deadlines import enforce_deadlines
 from .invitations import apply_update, find_invitation, record_state
+from .leases import take_lost_sends
 from .lifecycle import ActionRefused, cancel, reinvite, remind
 from .planning import SendPlan, Skip, describe_skips, plan_send
 from .polling import poll_account, poll_account_by_pk, pollable_accounts
@@ -17,7 +18,6 @@ from .sending import (
     retry_failed,
     send_again,
     send_batch,
-    stale_sends,
 )
 from .webhooks import apply_pending_webhook_events, apply_webhook_event, apply_webhook_events, record_webhook_events
 
@@ -61,6 +61,6 @@ __all__ = [
     "retry_failed",
     "send_again",
     "send_batch",
-    "stale_sends",
     "sync_catalog",
+    "take_lost_sends",
 ]

@@ -30,6 +30,7 @@ from ..models import Assessment, BulkSend, Invitation, InvitationEvent
 from ..states import InvitationState
 from ..vendors.errors import Permanent, Retryable, UnknownOutcome, VendorError
 from ..vendors.types import InviteRequest, InviteResult
+from . import leases
 from .credentials import note_refusal
 from .invitations import Move, record_state, record_states
 from .planning import Skip, plan_send
@@ -132,6 +133,12 @@ def send_batch(invitation_ids: list[int]) -> BatchOutcome:
         outcome.retry_after = settings.INVITE_IN_DOUBT_GRACE
     if not claimed and not in_doubt:
         return outcome
+    with leases.held([i.pk for i in claimed + in_doubt]):  # a worker that dies here lets its lease run out
+        _send_claimed(claimed, in_doubt, outcome)
+    return outcome
+
+
+def _send_claimed(claimed: list[Invitation], in_doubt: list[Invitation], outcome: BatchOutcome) -> None:
     account = (claimed or in_doubt)[0].assessment.account
     client = account.client()
     moves: list[Move] = []
@@ -153,7 +160,6 @@ def send_batch(invitation_ids: list[int]) -> BatchOutcome:
     if claimed:
         _send(client, claimed, outcome, moves)
     _record(moves)
-    return outcome
 
 
 def give_up(invitation_ids: list[int], reason: str) -> None:
@@ -196,7 +202,10 @@ def _claim(ids: list[int]) -> tuple[list[Invitation], list[Invitation], list[Inv
         rows = claimed + in_doubt
         now = timezone.now()
         Invitation.objects.filter(pk__in=[r.pk for r in rows]).update(
-            state=InvitationState.SENDING, attempts=F("attempts") + 1, state_changed_at=now
+            state=InvitationState.SENDING,
+            attempts=F("attempts") + 1,
+            state_changed_at=now,
+            lease_expires_at=leases.lease_until(now),
         )
         for invitation in rows:
             invitation.attempts += 1
@@ -403,22 +412,12 @@ def _note_retry(invitation: Invitation, error: VendorError, outcome: BatchOutcom
 
 
 def note_next_attempt(invitation_ids: list[int], countdown: float, reason: str = "") -> None:
-    """When the retry of these comes and why, for the send's page to say. One query."""
+    """When the retry of these comes and why, for the send's page to say; their lease lasts until then. One query."""
     when = timezone.now() + timedelta(seconds=countdown)
-    changes: dict[str, Any] = {"next_attempt_at": when}
+    changes: dict[str, Any] = {"next_attempt_at": when, "lease_expires_at": leases.lease_until(when)}
     if reason:
         changes["last_error"] = reason[:2000]
     Invitation.objects.filter(pk__in=invitation_ids, state__in=_UNSENT).update(**changes)
-
-
-def stale_sends(older_than: timedelta) -> list[int]:
-    """Invitations queued or sending for too long: their task was lost (a broker restart, say)."""
-    cutoff = timezone.now() - older_than
-    return list(
-        Invitation.objects.filter(
-            state__in=[InvitationState.QUEUED, InvitationState.SENDING], state_changed_at__lt=cutoff
-        ).values_list("pk", flat=True)
-    )
 
 
 def send_again(invitation: Invitation, by: User | None = None) -> bool:
@@ -457,4 +456,5 @@ def _requeue(invitation: Invitation, by: User | None) -> bool:
         expect=[InvitationState.FAILED],
         last_error="",
         next_attempt_at=None,
+        lease_expires_at=None,
     )

@@ -2,47 +2,24 @@
 
 import os
 import signal
-import subprocess
-import sys
 
 import pytest
-from django.conf import settings
-from django.db import connection
 
 from integrations import services
 from integrations.models import Invitation
 from integrations.states import InvitationState
 from integrations.tasks import requeue_stale_sends
+from tests import workers
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-def start_worker() -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url(),  # the test database
-        "VAR_DIR": str(settings.VAR_DIR),  # the same filesystem broker, when there is no Redis
-        "CELERY_VISIBILITY_TIMEOUT": "3",  # Redis hands an unacknowledged task out again after this
-        "INVITE_RETRY_BACKOFF": "0.05",
-        "INVITE_RETRY_BACKOFF_MAX": "0.5",
-        "INVITE_IN_DOUBT_GRACE": "1",
-        "INVITE_STALE_AFTER": "2",
-    }
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=threads", "--concurrency=2"]
-    return subprocess.Popen(
-        [*command, "--loglevel=WARNING", "--without-mingle", "--without-gossip"],
-        env=env,
-        cwd=settings.BASE_DIR,
-        start_new_session=True,
+def start_worker():
+    return workers.start_worker(
+        CELERY_VISIBILITY_TIMEOUT="3",  # Redis hands an unacknowledged task out again after this
+        INVITE_STALE_AFTER="2",
+        INVITE_LEASE="2",  # a lease the dead worker stops renewing runs out after this
     )
 
 
@@ -80,9 +57,7 @@ def test_a_worker_killed_mid_batch_then_restarted_invites_everyone_once(
 
         assert wait_for(finished, 90, every=1.0), list(invitations.values_list("state", flat=True).distinct())
     finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(15)
+        workers.stop_worker(worker)
 
     per_email = control.invites("wedgehr")[assessment.remote_id]
     assert len(per_email) == 100 and set(per_email.values()) == {1}

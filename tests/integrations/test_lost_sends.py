@@ -1,0 +1,121 @@
+"""A send lost with its worker comes back within a minute, not ten, and still invites nobody twice."""
+
+import pytest
+
+from integrations import services
+from integrations.models import Invitation
+from integrations.services import leases, sending
+from integrations.states import InvitationState
+from integrations.tasks import requeue_stale_sends
+from tests.factories import InvitationFactory
+from tests.waiting import wait_for
+
+
+class WorkerDied(BaseException):
+    """What a SIGKILL looks like from inside the task: nothing after it runs."""
+
+
+@pytest.fixture
+def fast_reconcile(settings):
+    settings.INVITE_LEASE = 30
+    settings.INVITE_IN_DOUBT_GRACE = 5  # the dead worker's last request cannot still be on its way
+    return settings
+
+
+def sweep(run_tasks) -> int:
+    """What beat runs every INVITE_SWEEP_EVERY seconds, with the sends it enqueues run at once."""
+    return run_tasks(requeue_stale_sends.apply).get()
+
+
+@pytest.mark.django_db
+def test_a_worker_that_dies_after_the_vendor_accepted_is_replaced_once_its_lease_runs_out(
+    fast_reconcile, clock, mapped_stage, applicants, control, run_tasks, monkeypatch
+):
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 10), assessment)  # its task never runs: it died
+    ids = list(Invitation.objects.filter(bulk_send=bulk).values_list("pk", flat=True))
+
+    def die(*args, **kwargs):
+        raise WorkerDied
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sending, "_record_invited", die)
+        with pytest.raises(WorkerDied):
+            services.send_batch(ids)
+    assert Invitation.objects.filter(pk__in=ids, state=InvitationState.SENDING).count() == 10
+    assert sum(control.invites("wedgehr")[assessment.remote_id].values()) == 10  # sent, never recorded
+
+    clock.advance(29)
+    assert sweep(run_tasks) == 0, "the sweep took sends whose lease still runs"
+
+    clock.advance(2)
+    assert sweep(run_tasks) == 10
+    invitations = Invitation.objects.filter(pk__in=ids)
+    assert set(invitations.values_list("state", flat=True)) == {InvitationState.INVITED}
+    per_email = control.invites("wedgehr")[assessment.remote_id]
+    assert len(per_email) == 10 and set(per_email.values()) == {1}, "someone was invited twice"
+
+
+@pytest.mark.django_db
+def test_a_retry_lost_with_its_worker_comes_back_after_it_was_due(
+    fast_reconcile, clock, mapped_stage, applicants, control, run_tasks
+):
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 3), assessment)
+    ids = list(Invitation.objects.filter(bulk_send=bulk).values_list("pk", flat=True))
+    control.control("wedgehr/faults", {"error_rate": 1.0})
+    outcome = services.send_batch(ids)
+    services.note_next_attempt(outcome.retry_ids, 20, outcome.last_error)  # the retry, 20 s away, is then lost
+    control.control("wedgehr/faults", {"error_rate": 0.0})
+    assert sorted(outcome.retry_ids) == sorted(ids)
+
+    clock.advance(20 + 29)
+    assert sweep(run_tasks) == 0, "the sweep took a retry that was not overdue yet"
+
+    clock.advance(2)
+    assert sweep(run_tasks) == 3
+    assert set(Invitation.objects.filter(pk__in=ids).values_list("state", flat=True)) == {InvitationState.INVITED}
+    assert set(control.invites("wedgehr")[assessment.remote_id].values()) == {1}
+
+
+@pytest.mark.django_db
+def test_a_send_never_claimed_is_sent_again_only_after_the_stale_delay(settings, clock, mapped_stage, applicants):
+    settings.INVITE_STALE_AFTER = 600
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    services.request_invitations(applicants(job, 2), assessment)  # waiting in a long broker queue, say
+
+    clock.advance(599)
+    assert services.take_lost_sends() == []
+    clock.advance(2)
+    assert [len(batch) for batch in services.take_lost_sends()] == [2]
+    assert services.take_lost_sends() == [], "sent again at every sweep instead of once per wait"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_send_in_progress_keeps_renewing_its_lease(settings, mapped_stage):
+    settings.INVITE_LEASE = 0.3  # renewed every 0.1 s of real time, by the worker's own thread
+    _, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    ids = [InvitationFactory(assessment=assessment, state=InvitationState.SENDING).pk for _ in range(2)]
+    invitations = Invitation.objects.filter(pk__in=ids)  # (no task of their own: a worker thread would take them)
+    leases.renew(ids)
+    first = {i.pk: i.lease_expires_at for i in invitations}
+
+    with leases.held(ids):
+        renewed = wait_for(lambda: all(i.lease_expires_at > first[i.pk] for i in invitations.all()), 10, every=0.05)
+    assert renewed, "a long send would be taken by the sweep while its worker is alive"
+
+
+@pytest.mark.django_db
+def test_lost_sends_of_several_vendors_each_go_to_their_own_vendor(
+    settings, clock, mapped_stage, applicants, run_tasks
+):
+    settings.INVITE_STALE_AFTER = 600
+    for vendor in ("wedgehr", "hireflix"):
+        job, _, assessment = mapped_stage(vendor, invite_on_entry=False)
+        services.request_invitations(applicants(job, 3), assessment)  # their tasks were lost with the broker
+
+    clock.advance(601)
+    assert sweep(run_tasks) == 6
+
+    sent = Invitation.objects.values_list("assessment__account__vendor", "state")
+    assert sorted(sent) == [("hireflix", InvitationState.INVITED)] * 3 + [("wedgehr", InvitationState.INVITED)] * 3

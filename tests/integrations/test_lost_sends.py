@@ -39,7 +39,7 @@ def test_a_worker_that_dies_after_the_vendor_accepted_is_replaced_once_its_lease
         raise WorkerDied
 
     with monkeypatch.context() as patched:
-        patched.setattr(sending, "_record_invited", die)
+        patched.setattr(sending, "_record", die)  # killed after the vendor answered, before recording
         with pytest.raises(WorkerDied):
             services.send_batch(ids)
     assert Invitation.objects.filter(pk__in=ids, state=InvitationState.SENDING).count() == 10

@@ -61,3 +61,16 @@ def test_the_stage_mapping_page_fits_a_laptop_screen_with_choices_grouped_by_acc
     assert "Hireflix · Acme EU" in groups and "Hireflix · Acme US" in groups and "WedgeHR · Acme US" in groups
     page.screenshot(path=SHOTS / "admin-stage-mapping.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+
+
+def test_the_status_page_names_a_refused_key_and_fits_a_laptop(page: Page, live_server, accounts):
+    refused = accounts["wedgehr", "Acme EU"]
+    refused.credentials = {"api_token": "revoked"}
+    refused.save()
+    services.check_connection(refused)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, f"{live_server.url}/status/", username="ada")
+    expect(page.get_by_text("WedgeHR · Acme EU").first).to_be_visible()
+    expect(page.locator("main")).to_contain_text("WedgeHR refused the key")
+    page.screenshot(path=SHOTS / "status-page.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366

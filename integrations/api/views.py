@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from candidates.api.fields import UNKNOWN_IDS
 
 from .. import selectors, services
+from ..forms import Includes
 from ..models import Assessment, BulkSend, Invitation
 from ..states import InvitationState
 from .filters import InvitationFilterSet
@@ -51,55 +52,53 @@ class AssessmentList(generics.ListAPIView):
         return selectors.sendable_assessments()
 
 
-class BulkSendCreate(generics.GenericAPIView):
+class _SendBody(generics.GenericAPIView):
+    """A send's body, as bulk-sends/ and its preview both take it."""
+
+    serializer_class = SendAssessmentSerializer
+    required_permissions = {"POST": ["integrations.add_invitation"]}
+
+    def send_body(self, request: Request) -> dict[str, Any]:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+def _includes(data: dict[str, Any]) -> Includes:
+    return Includes(
+        include_ended=data["include_ended"],
+        include_completed=data["include_completed"],
+        include_closed=data["include_closed"],
+    )
+
+
+class BulkSendCreate(_SendBody):
     """Invite applications of one job to an assessment.
 
     Applications already invited to it are skipped and counted in `skipped`; the others are
     queued and sent by the workers. Follow `progress` at the send's own URL.
     """
 
-    serializer_class = SendAssessmentSerializer
-    required_permissions = {"POST": ["integrations.add_invitation"]}
-
     @extend_schema(responses={201: BulkSendSerializer, 404: UNKNOWN_IDS})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = self.send_body(request)
         bulk = services.request_invitations(
-            data["applications"],
-            data["assessment"],
-            _by(request),
-            options=data["options"],
-            include_ended=data["include_ended"],
-            include_completed=data["include_completed"],
-            include_closed=data["include_closed"],
+            data["applications"], data["assessment"], _by(request), options=data["options"], **_includes(data)
         )
         location = reverse("api:bulk-send", args=[bulk.pk])
         return Response(BulkSendSerializer(bulk).data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
-class BulkSendPreview(generics.GenericAPIView):
+class BulkSendPreview(_SendBody):
     """What the same body posted to bulk-sends/ would do now: who is invited, who is left out and why.
 
     Writes nothing; the send runs the same plan, so both agree unless the data changes in between.
     """
 
-    serializer_class = SendAssessmentSerializer
-    required_permissions = {"POST": ["integrations.add_invitation"]}
-
     @extend_schema(responses={200: SendPreviewSerializer, 404: UNKNOWN_IDS})
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        preview = services.preview_send(
-            data["applications"],
-            data["assessment"],
-            include_ended=data["include_ended"],
-            include_completed=data["include_completed"],
-            include_closed=data["include_closed"],
-        )
+        data = self.send_body(request)
+        preview = services.preview_send(data["applications"], data["assessment"], **_includes(data))
         return Response(SendPreviewSerializer(preview).data)
 
 

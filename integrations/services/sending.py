@@ -73,9 +73,12 @@ def request_invitations(
         )
         # At most one live round per application and assessment: the constraints skip what a send
         # running at the same moment created first.
+        leased = leases.requeue_until()
         Invitation.objects.bulk_create(
             [
-                Invitation(application_id=pk, assessment=assessment, bulk_send=bulk, round=round_)
+                Invitation(
+                    application_id=pk, assessment=assessment, bulk_send=bulk, round=round_, lease_expires_at=leased
+                )
                 for pk, round_ in plan.invite.items()
             ],
             ignore_conflicts=True,
@@ -456,5 +459,5 @@ def _requeue(invitation: Invitation, by: User | None) -> bool:
         expect=[InvitationState.FAILED],
         last_error="",
         next_attempt_at=None,
-        lease_expires_at=None,
+        lease_expires_at=leases.requeue_until(),  # its task is enqueued on commit
     )

@@ -79,16 +79,51 @@ def test_a_retry_lost_with_its_worker_comes_back_after_it_was_due(
 
 
 @pytest.mark.django_db
-def test_a_send_never_claimed_is_sent_again_only_after_the_stale_delay(settings, clock, mapped_stage, applicants):
+def test_a_queued_send_whose_task_was_taken_by_a_dead_worker_comes_back_after_the_requeue_wait(
+    settings, clock, mapped_stage, applicants, control, run_tasks
+):
+    settings.INVITE_REQUEUE_WAIT = 60
     settings.INVITE_STALE_AFTER = 600
     job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
-    services.request_invitations(applicants(job, 2), assessment)  # waiting in a long broker queue, say
+    bulk = services.request_invitations(applicants(job, 2), assessment)  # a worker took its task, then died
+    ids = list(Invitation.objects.filter(bulk_send=bulk).values_list("pk", flat=True))
 
-    clock.advance(599)
-    assert services.take_lost_sends() == []
+    clock.advance(59)
+    assert services.take_lost_sends() == [], "a healthy queue was taken before its wait ran out"
+    clock.advance(2)
+    assert sweep(run_tasks) == 2
+    assert services.take_lost_sends() == [], "sent again at every sweep instead of once per wait"
+    assert set(Invitation.objects.filter(pk__in=ids).values_list("state", flat=True)) == {InvitationState.INVITED}
+
+    services.send_batch(ids)  # the task the dead worker held, redelivered after all: the claim stops it
+    assert set(control.invites("wedgehr")[assessment.remote_id].values()) == {1}
+
+
+@pytest.mark.django_db
+def test_a_long_backlog_is_enqueued_again_at_most_once_per_wait(settings, clock, mapped_stage, applicants):
+    settings.INVITE_REQUEUE_WAIT = 60
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    services.request_invitations(applicants(job, 2), assessment)  # still waiting behind a long queue
+
+    clock.advance(61)
+    assert [len(batch) for batch in services.take_lost_sends()] == [2]
+    clock.advance(59)
+    assert services.take_lost_sends() == [], "the re-enqueue did not renew the wait"
     clock.advance(2)
     assert [len(batch) for batch in services.take_lost_sends()] == [2]
-    assert services.take_lost_sends() == [], "sent again at every sweep instead of once per wait"
+
+
+@pytest.mark.django_db
+def test_a_failed_send_sent_again_gets_the_requeue_wait(settings, clock, mapped_stage, applicants):
+    settings.INVITE_REQUEUE_WAIT = 60
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 1), assessment)
+    invitation = Invitation.objects.get(bulk_send=bulk)
+    Invitation.objects.filter(pk=invitation.pk).update(state=InvitationState.FAILED, lease_expires_at=None)
+    assert services.send_again(invitation)  # its task is lost too
+
+    clock.advance(61)
+    assert services.take_lost_sends() == [[invitation.pk]]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -154,3 +154,51 @@ def test_lost_sends_of_several_vendors_each_go_to_their_own_vendor(
 
     sent = Invitation.objects.values_list("assessment__account__vendor", "state")
     assert sorted(sent) == [("hireflix", InvitationState.INVITED)] * 3 + [("wedgehr", InvitationState.INVITED)] * 3
+
+
+@pytest.mark.django_db
+def test_an_in_doubt_send_waits_the_grace_from_its_last_send_not_from_every_attempt(
+    settings, clock, mapped_stage, applicants, control
+):
+    settings.INVITE_IN_DOUBT_GRACE = 40
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 2), assessment)
+    ids = list(Invitation.objects.filter(bulk_send=bulk).values_list("pk", flat=True))
+    control.control("wedgehr/faults", {"drop_rate": 1.0})
+    assert sorted(services.send_batch(ids).retry_ids) == sorted(ids)  # applied, the answer lost
+
+    clock.advance(1)
+    early = services.send_batch(ids)
+    assert sorted(early.retry_ids) == sorted(ids) and early.retry_after == 39, "the grace restarted"
+
+    clock.advance(40)
+    control.control("wedgehr/faults", {"drop_rate": 0.0, "error_rate": 1.0})
+    assert sorted(services.send_batch(ids).retry_ids) == sorted(ids)  # the reconcile itself failed
+
+    clock.advance(1)  # nothing went out since: no new grace to wait
+    control.control("wedgehr/faults", {"error_rate": 0.0})
+    assert services.send_batch(ids).retry_ids == []
+    assert set(Invitation.objects.filter(pk__in=ids).values_list("state", flat=True)) == {InvitationState.INVITED}
+    assert set(control.invites("wedgehr")[assessment.remote_id].values()) == {1}
+
+
+@pytest.mark.django_db
+def test_an_attempt_that_died_mid_send_keeps_others_off_for_the_grace(
+    fast_reconcile, clock, mapped_stage, applicants, control, monkeypatch
+):
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 2), assessment)
+    ids = list(Invitation.objects.filter(bulk_send=bulk).values_list("pk", flat=True))
+
+    def die(*args, **kwargs):
+        raise WorkerDied
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sending, "_record", die)
+        with pytest.raises(WorkerDied):
+            services.send_batch(ids)
+    clock.advance(4)
+    assert sorted(services.send_batch(ids).retry_ids) == sorted(ids), "taken while its request may be on its way"
+    clock.advance(2)
+    assert services.send_batch(ids).retry_ids == []
+    assert set(control.invites("wedgehr")[assessment.remote_id].values()) == {1}

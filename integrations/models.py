@@ -331,6 +331,8 @@ class WebhookEvent(models.Model):
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     processing_error = models.TextField(blank=True)
+    # Failed tries to apply it; at WEBHOOK_MAX_APPLY_ATTEMPTS the sweep gives up, the error kept.
+    apply_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-received_at", "-id"]

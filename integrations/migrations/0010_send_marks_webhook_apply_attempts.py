@@ -20,4 +20,9 @@ class Migration(migrations.Migration):
             name='sent_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
+        migrations.AddField(
+            model_name="webhookevent",
+            name="apply_attempts",
+            field=models.PositiveSmallIntegerField(default=0),
+        ),
     ]

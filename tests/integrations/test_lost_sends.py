@@ -22,6 +22,18 @@ def fast_reconcile(settings):
     return settings
 
 
+def send_and_die_before_recording(monkeypatch, ids: list[int]) -> None:
+    """The worker is killed after the vendor answered, before the answers are recorded."""
+
+    def die(*args, **kwargs):
+        raise WorkerDied
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sending, "_record", die)
+        with pytest.raises(WorkerDied):
+            services.send_batch(ids)
+
+
 def sweep(run_tasks) -> int:
     """What beat runs every INVITE_SWEEP_EVERY seconds, with the sends it enqueues run at once."""
     return run_tasks(requeue_stale_sends.apply).get()
@@ -35,13 +47,7 @@ def test_a_worker_that_dies_after_the_vendor_accepted_is_replaced_once_its_lease
     bulk = services.request_invitations(applicants(job, 10), assessment)  # its task never runs: it died
     ids = list(Invitation.objects.filter(bulk_send=bulk).values_list("pk", flat=True))
 
-    def die(*args, **kwargs):
-        raise WorkerDied
-
-    with monkeypatch.context() as patched:
-        patched.setattr(sending, "_record", die)  # killed after the vendor answered, before recording
-        with pytest.raises(WorkerDied):
-            services.send_batch(ids)
+    send_and_die_before_recording(monkeypatch, ids)
     assert Invitation.objects.filter(pk__in=ids, state=InvitationState.SENDING).count() == 10
     assert sum(control.invites("wedgehr")[assessment.remote_id].values()) == 10  # sent, never recorded
 
@@ -190,13 +196,7 @@ def test_an_attempt_that_died_mid_send_keeps_others_off_for_the_grace(
     bulk = services.request_invitations(applicants(job, 2), assessment)
     ids = list(Invitation.objects.filter(bulk_send=bulk).values_list("pk", flat=True))
 
-    def die(*args, **kwargs):
-        raise WorkerDied
-
-    with monkeypatch.context() as patched:
-        patched.setattr(sending, "_record", die)
-        with pytest.raises(WorkerDied):
-            services.send_batch(ids)
+    send_and_die_before_recording(monkeypatch, ids)
     clock.advance(4)
     assert sorted(services.send_batch(ids).retry_ids) == sorted(ids), "taken while its request may be on its way"
     clock.advance(2)

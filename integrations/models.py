@@ -236,6 +236,10 @@ class Invitation(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     # Until when the task that holds this send is known to be alive; past it, the send was lost (see leases).
     lease_expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # When an attempt claimed this send, cleared when the attempt ends: set, another attempt may be at it.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # When an invite for this send last went out to the vendor: the in-doubt grace counts from it.
+    sent_at = models.DateTimeField(null=True, blank=True)
     # Scores, verdict, feedback and the ids needed to fetch results later; never pre-signed links.
     results = models.JSONField(default=dict, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True)
@@ -327,6 +331,8 @@ class WebhookEvent(models.Model):
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     processing_error = models.TextField(blank=True)
+    # Failed tries to apply it; at WEBHOOK_MAX_APPLY_ATTEMPTS the sweep gives up, the error kept.
+    apply_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-received_at", "-id"]

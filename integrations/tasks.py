@@ -17,11 +17,8 @@ from .services import lifecycle
 
 @shared_task(acks_late=True, ignore_result=True)
 def apply_webhook_event(event_pk: int | list[int]) -> None:
-    # A list when the web process published a burst of events as one task.
-    if isinstance(event_pk, list):
-        services.apply_webhook_events(event_pk)
-    else:
-        services.apply_webhook_event(event_pk)
+    # A list when the web process published a burst of events as one task; a failure is counted either way.
+    services.apply_webhook_events(event_pk if isinstance(event_pk, list) else [event_pk])
 
 
 @shared_task(ignore_result=True)

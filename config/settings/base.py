@@ -245,6 +245,8 @@ WEBHOOK_CLIENT_ADDRESS_HEADER = env.str("WEBHOOK_CLIENT_ADDRESS_HEADER", default
 WEBHOOK_MAX_EVENT_AGE_DAYS = env.float("WEBHOOK_MAX_EVENT_AGE_DAYS", default=5.0)
 # An accepted webhook event still unapplied after this many seconds lost its task; beat applies it.
 WEBHOOK_APPLY_AFTER = env.float("WEBHOOK_APPLY_AFTER", default=30.0)
+# An event that failed to apply this many times is given up (its error kept) instead of retried at every sweep.
+WEBHOOK_MAX_APPLY_ATTEMPTS = env.int("WEBHOOK_MAX_APPLY_ATTEMPTS", default=10)
 # Public URL of this app, for the webhook addresses shown to admins.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -33,6 +33,14 @@ def lease_until(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) + timedelta(seconds=settings.INVITE_LEASE)
 
 
+def requeue_until(now: datetime | None = None) -> datetime:
+    """The lease of a queued send whose task is in the broker: a worker that took the task from the
+    queue and died leaves the rows to the sweep once it runs out, not after ``INVITE_STALE_AFTER``.
+    A backlog longer than this is enqueued again (one duplicate per row per wait, which finds the
+    rows claimed or sent and does nothing); each re-enqueue renews it, which bounds the duplicates."""
+    return (now or timezone.now()) + timedelta(seconds=settings.INVITE_REQUEUE_WAIT)
+
+
 def renew(invitation_ids: list[int]) -> int:
     """Extend the lease of those still unsent; returns how many."""
     return Invitation.objects.filter(pk__in=invitation_ids, state__in=_UNSENT).update(lease_expires_at=lease_until())
@@ -80,9 +88,7 @@ def take_lost_sends(limit: int = 5000) -> list[list[int]]:
             .order_by("pk")
             .values_list("pk", "assessment_id", "assessment__account__vendor")[:limit]
         )
-        Invitation.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(
-            lease_expires_at=now + timedelta(seconds=settings.INVITE_REQUEUE_WAIT)
-        )
+        Invitation.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(lease_expires_at=requeue_until(now))
     by_assessment: dict[int, list[int]] = {}
     sizes: dict[int, int] = {}
     for pk, assessment_id, vendor in rows:

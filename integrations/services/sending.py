@@ -12,9 +12,10 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -73,9 +74,12 @@ def request_invitations(
         )
         # At most one live round per application and assessment: the constraints skip what a send
         # running at the same moment created first.
+        leased = leases.requeue_until()
         Invitation.objects.bulk_create(
             [
-                Invitation(application_id=pk, assessment=assessment, bulk_send=bulk, round=round_)
+                Invitation(
+                    application_id=pk, assessment=assessment, bulk_send=bulk, round=round_, lease_expires_at=leased
+                )
                 for pk, round_ in plan.invite.items()
             ],
             ignore_conflicts=True,
@@ -128,14 +132,28 @@ def send_batch(invitation_ids: list[int]) -> BatchOutcome:
     claimed, in_doubt, busy = _claim(invitation_ids)
     outcome = BatchOutcome()
     if busy:
-        # Another worker claimed these moments ago and may be sending them right now.
+        # Another worker claimed or sent these moments ago and may be sending them right now.
         outcome.retry_ids += [i.pk for i in busy]
-        outcome.retry_after = settings.INVITE_IN_DOUBT_GRACE
+        outcome.retry_after = max(_grace_left(i) for i in busy)
     if not claimed and not in_doubt:
         return outcome
-    with leases.held([i.pk for i in claimed + in_doubt]):  # a worker that dies here lets its lease run out
+    held = claimed + in_doubt
+    with leases.held([i.pk for i in held]):  # a worker that dies here lets its lease run out
         _send_claimed(claimed, in_doubt, outcome)
+    # This attempt is over: what it left in doubt waits only for the grace of its last send.
+    Invitation.objects.filter(pk__in=[i.pk for i in held], claimed_at=held[0].claimed_at).update(claimed_at=None)
     return outcome
+
+
+def _in_flight_since(invitation: Invitation) -> datetime:
+    """Since when another attempt may still be at this send: its claim, or its last request to the vendor."""
+    marks = [at for at in (invitation.claimed_at, invitation.sent_at) if at is not None]
+    return max(marks) if marks else invitation.state_changed_at  # a row from before these marks
+
+
+def _grace_left(invitation: Invitation) -> float:
+    end = _in_flight_since(invitation) + timedelta(seconds=settings.INVITE_IN_DOUBT_GRACE)
+    return max(0.0, math.ceil((end - timezone.now()).total_seconds()))
 
 
 def _send_claimed(claimed: list[Invitation], in_doubt: list[Invitation], outcome: BatchOutcome) -> None:
@@ -196,17 +214,26 @@ def _claim(ids: list[int]) -> tuple[list[Invitation], list[Invitation], list[Inv
             .select_related("application__candidate", "assessment__account", "bulk_send")
             .order_by("pk")
         )
+        sending = [r for r in rows if r.state == InvitationState.SENDING]
         claimed = [r for r in rows if r.state == InvitationState.QUEUED]
-        in_doubt = [r for r in rows if r.state == InvitationState.SENDING and r.state_changed_at < grace_cutoff]
-        busy = [r for r in rows if r.state == InvitationState.SENDING and r.state_changed_at >= grace_cutoff]
+        in_doubt = [r for r in sending if _in_flight_since(r) < grace_cutoff]
+        busy = [r for r in sending if _in_flight_since(r) >= grace_cutoff]
         rows = claimed + in_doubt
         now = timezone.now()
-        Invitation.objects.filter(pk__in=[r.pk for r in rows]).update(
+        lease = leases.lease_until(now)
+        Invitation.objects.filter(pk__in=[r.pk for r in claimed]).update(
             state=InvitationState.SENDING,
             attempts=F("attempts") + 1,
             state_changed_at=now,
-            lease_expires_at=leases.lease_until(now),
+            claimed_at=now,
+            lease_expires_at=lease,
         )
+        # Their state stays: the grace counts from their last send, not from this claim.
+        Invitation.objects.filter(pk__in=[r.pk for r in in_doubt]).update(
+            attempts=F("attempts") + 1, claimed_at=now, lease_expires_at=lease
+        )
+        for invitation in rows:
+            invitation.claimed_at = now
         for invitation in rows:
             invitation.attempts += 1
         InvitationEvent.objects.bulk_create(
@@ -240,6 +267,8 @@ def _send(client: Any, invitations: list[Invitation], outcome: BatchOutcome, mov
         return
     invitations = ready
     requests = [_request(i) for i in invitations]
+    # Marked before the request leaves: a worker that dies during it leaves the grace counting.
+    Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(sent_at=timezone.now())
     try:
         results = client.invite(requests)
     except UnknownOutcome as exc:
@@ -456,5 +485,5 @@ def _requeue(invitation: Invitation, by: User | None) -> bool:
         expect=[InvitationState.FAILED],
         last_error="",
         next_attempt_at=None,
-        lease_expires_at=None,
+        lease_expires_at=leases.requeue_until(),  # its task is enqueued on commit
     )

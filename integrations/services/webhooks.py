@@ -18,7 +18,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import InvitationEvent, VendorAccount, WebhookEvent
@@ -174,6 +174,7 @@ def apply_webhook_event(event_pk: int) -> bool:
         event = WebhookEvent.objects.select_for_update(skip_locked=True).filter(pk=event_pk).first()
         if event is None or event.processed_at is not None or event.verdict != WebhookEvent.Verdict.ACCEPTED:
             return False
+        event.processing_error = ""  # an earlier failed try's error no longer holds
         if event.update is None:
             event.processing_error = "The event carries no invitation status."
         else:
@@ -191,15 +192,37 @@ def apply_webhook_event(event_pk: int) -> bool:
 def apply_webhook_events(event_pks: list[int]) -> int:
     """Apply several stored events, each on its own (see apply_webhook_event); returns how many this applied.
 
-    One that fails is logged and left to the sweep without holding up the others.
+    One that fails is logged, counted and left to the sweep without holding up the others.
     """
     applied = 0
     for event_pk in event_pks:
         try:
             applied += apply_webhook_event(event_pk)
-        except Exception:
-            logger.exception("webhook event %s could not be applied; the next sweep tries again", event_pk)
+        except Exception as exc:
+            logger.exception("webhook event %s could not be applied", event_pk)
+            _note_failure(event_pk, exc)
     return applied
+
+
+def _note_failure(event_pk: int, exc: Exception) -> None:
+    """Count a failed try; at ``WEBHOOK_MAX_APPLY_ATTEMPTS`` mark the event processed with the error,
+    so that an event that can never apply stops costing every sweep a try."""
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    try:
+        with transaction.atomic():
+            event = WebhookEvent.objects.select_for_update().filter(pk=event_pk, processed_at=None).first()
+            if event is None:
+                return
+            event.apply_attempts += 1
+            event.processing_error = error
+            if event.apply_attempts >= settings.WEBHOOK_MAX_APPLY_ATTEMPTS:
+                event.processed_at = timezone.now()
+                event.processing_error = f"Gave up after {event.apply_attempts} failed tries to apply it: {error}"
+                logger.error("webhook event %s: %s", event_pk, event.processing_error)
+            event.save(update_fields=["apply_attempts", "processing_error", "processed_at"])
+    except DatabaseError:
+        # The database that failed the apply may fail this too: the event is simply tried again.
+        logger.warning("could not count the failed try of webhook event %s", event_pk, exc_info=True)
 
 
 def apply_pending_webhook_events(older_than: timedelta, limit: int = 500) -> int:

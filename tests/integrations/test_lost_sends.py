@@ -22,6 +22,18 @@ def fast_reconcile(settings):
     return settings
 
 
+def send_and_die_before_recording(monkeypatch, ids: list[int]) -> None:
+    """The worker is killed after the vendor answered, before the answers are recorded."""
+
+    def die(*args, **kwargs):
+        raise WorkerDied
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sending, "_record", die)
+        with pytest.raises(WorkerDied):
+            services.send_batch(ids)
+
+
 def sweep(run_tasks) -> int:
     """What beat runs every INVITE_SWEEP_EVERY seconds, with the sends it enqueues run at once."""
     return run_tasks(requeue_stale_sends.apply).get()
@@ -35,13 +47,7 @@ def test_a_worker_that_dies_after_the_vendor_accepted_is_replaced_once_its_lease
     bulk = services.request_invitations(applicants(job, 10), assessment)  # its task never runs: it died
     ids = list(Invitation.objects.filter(bulk_send=bulk).values_list("pk", flat=True))
 
-    def die(*args, **kwargs):
-        raise WorkerDied
-
-    with monkeypatch.context() as patched:
-        patched.setattr(sending, "_record", die)  # killed after the vendor answered, before recording
-        with pytest.raises(WorkerDied):
-            services.send_batch(ids)
+    send_and_die_before_recording(monkeypatch, ids)
     assert Invitation.objects.filter(pk__in=ids, state=InvitationState.SENDING).count() == 10
     assert sum(control.invites("wedgehr")[assessment.remote_id].values()) == 10  # sent, never recorded
 
@@ -79,16 +85,51 @@ def test_a_retry_lost_with_its_worker_comes_back_after_it_was_due(
 
 
 @pytest.mark.django_db
-def test_a_send_never_claimed_is_sent_again_only_after_the_stale_delay(settings, clock, mapped_stage, applicants):
+def test_a_queued_send_whose_task_was_taken_by_a_dead_worker_comes_back_after_the_requeue_wait(
+    settings, clock, mapped_stage, applicants, control, run_tasks
+):
+    settings.INVITE_REQUEUE_WAIT = 60
     settings.INVITE_STALE_AFTER = 600
     job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
-    services.request_invitations(applicants(job, 2), assessment)  # waiting in a long broker queue, say
+    bulk = services.request_invitations(applicants(job, 2), assessment)  # a worker took its task, then died
+    ids = list(Invitation.objects.filter(bulk_send=bulk).values_list("pk", flat=True))
 
-    clock.advance(599)
-    assert services.take_lost_sends() == []
+    clock.advance(59)
+    assert services.take_lost_sends() == [], "a healthy queue was taken before its wait ran out"
+    clock.advance(2)
+    assert sweep(run_tasks) == 2
+    assert services.take_lost_sends() == [], "sent again at every sweep instead of once per wait"
+    assert set(Invitation.objects.filter(pk__in=ids).values_list("state", flat=True)) == {InvitationState.INVITED}
+
+    services.send_batch(ids)  # the task the dead worker held, redelivered after all: the claim stops it
+    assert set(control.invites("wedgehr")[assessment.remote_id].values()) == {1}
+
+
+@pytest.mark.django_db
+def test_a_long_backlog_is_enqueued_again_at_most_once_per_wait(settings, clock, mapped_stage, applicants):
+    settings.INVITE_REQUEUE_WAIT = 60
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    services.request_invitations(applicants(job, 2), assessment)  # still waiting behind a long queue
+
+    clock.advance(61)
+    assert [len(batch) for batch in services.take_lost_sends()] == [2]
+    clock.advance(59)
+    assert services.take_lost_sends() == [], "the re-enqueue did not renew the wait"
     clock.advance(2)
     assert [len(batch) for batch in services.take_lost_sends()] == [2]
-    assert services.take_lost_sends() == [], "sent again at every sweep instead of once per wait"
+
+
+@pytest.mark.django_db
+def test_a_failed_send_sent_again_gets_the_requeue_wait(settings, clock, mapped_stage, applicants):
+    settings.INVITE_REQUEUE_WAIT = 60
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 1), assessment)
+    invitation = Invitation.objects.get(bulk_send=bulk)
+    Invitation.objects.filter(pk=invitation.pk).update(state=InvitationState.FAILED, lease_expires_at=None)
+    assert services.send_again(invitation)  # its task is lost too
+
+    clock.advance(61)
+    assert services.take_lost_sends() == [[invitation.pk]]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -119,3 +160,45 @@ def test_lost_sends_of_several_vendors_each_go_to_their_own_vendor(
 
     sent = Invitation.objects.values_list("assessment__account__vendor", "state")
     assert sorted(sent) == [("hireflix", InvitationState.INVITED)] * 3 + [("wedgehr", InvitationState.INVITED)] * 3
+
+
+@pytest.mark.django_db
+def test_an_in_doubt_send_waits_the_grace_from_its_last_send_not_from_every_attempt(
+    settings, clock, mapped_stage, applicants, control
+):
+    settings.INVITE_IN_DOUBT_GRACE = 40
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 2), assessment)
+    ids = list(Invitation.objects.filter(bulk_send=bulk).values_list("pk", flat=True))
+    control.control("wedgehr/faults", {"drop_rate": 1.0})
+    assert sorted(services.send_batch(ids).retry_ids) == sorted(ids)  # applied, the answer lost
+
+    clock.advance(1)
+    early = services.send_batch(ids)
+    assert sorted(early.retry_ids) == sorted(ids) and early.retry_after == 39, "the grace restarted"
+
+    clock.advance(40)
+    control.control("wedgehr/faults", {"drop_rate": 0.0, "error_rate": 1.0})
+    assert sorted(services.send_batch(ids).retry_ids) == sorted(ids)  # the reconcile itself failed
+
+    clock.advance(1)  # nothing went out since: no new grace to wait
+    control.control("wedgehr/faults", {"error_rate": 0.0})
+    assert services.send_batch(ids).retry_ids == []
+    assert set(Invitation.objects.filter(pk__in=ids).values_list("state", flat=True)) == {InvitationState.INVITED}
+    assert set(control.invites("wedgehr")[assessment.remote_id].values()) == {1}
+
+
+@pytest.mark.django_db
+def test_an_attempt_that_died_mid_send_keeps_others_off_for_the_grace(
+    fast_reconcile, clock, mapped_stage, applicants, control, monkeypatch
+):
+    job, _, assessment = mapped_stage("wedgehr", invite_on_entry=False)
+    bulk = services.request_invitations(applicants(job, 2), assessment)
+    ids = list(Invitation.objects.filter(bulk_send=bulk).values_list("pk", flat=True))
+
+    send_and_die_before_recording(monkeypatch, ids)
+    clock.advance(4)
+    assert sorted(services.send_batch(ids).retry_ids) == sorted(ids), "taken while its request may be on its way"
+    clock.advance(2)
+    assert services.send_batch(ids).retry_ids == []
+    assert set(control.invites("wedgehr")[assessment.remote_id].values()) == {1}

@@ -339,3 +339,54 @@ def test_a_task_carrying_several_events_applies_each_once(client, invited, contr
     invitation.refresh_from_db()
     assert invitation.state == InvitationState.COMPLETED
     assert invitation.events.filter(source="webhook").count() == 2
+
+
+def test_an_event_that_keeps_failing_to_apply_is_given_up_with_its_error(
+    client, invited, control, sandbox, broker_down, settings, monkeypatch
+):
+    settings.WEBHOOK_MAX_APPLY_ATTEMPTS = 3
+    invitation, account = invited()
+    control.control("intervue/advance", {"ref": invitation.application.candidate.email, "action": "started"})
+    assert post(client, account, deliveries(sandbox, "scheduled")[-1]).status_code == 200
+    event = WebhookEvent.objects.get(verdict="accepted")
+    calls = []
+
+    def broken(*args, **kwargs):
+        calls.append(1)
+        raise ValueError("a status this version cannot read")
+
+    monkeypatch.setattr(outbox, "apply_update", broken)
+    for tries in (1, 2):
+        assert services.apply_pending_webhook_events(timedelta(0)) == 0
+        event.refresh_from_db()
+        assert (event.apply_attempts, event.processed_at) == (tries, None)
+        assert event.processing_error == "ValueError: a status this version cannot read"
+
+    assert services.apply_pending_webhook_events(timedelta(0)) == 0
+    event.refresh_from_db()
+    assert event.apply_attempts == 3 and event.processed_at is not None
+    assert event.processing_error.startswith("Gave up after 3 failed tries to apply it: ValueError")
+    assert services.apply_pending_webhook_events(timedelta(0)) == 0
+    assert len(calls) == 3, "the sweep kept retrying an event it gave up"
+
+
+def test_an_event_that_failed_once_is_applied_by_the_next_sweep(
+    client, invited, control, sandbox, broker_down, settings, monkeypatch
+):
+    invitation, account = invited()
+    control.control("intervue/advance", {"ref": invitation.application.candidate.email, "action": "started"})
+    assert post(client, account, deliveries(sandbox, "scheduled")[-1]).status_code == 200
+    real = outbox.apply_update
+
+    def fails_once(*args, **kwargs):
+        monkeypatch.setattr(outbox, "apply_update", real)
+        raise ValueError("deadlock detected")
+
+    monkeypatch.setattr(outbox, "apply_update", fails_once)
+    assert services.apply_pending_webhook_events(timedelta(0)) == 0
+    assert services.apply_pending_webhook_events(timedelta(0)) == 1
+    event = WebhookEvent.objects.get(verdict="accepted")
+    assert (event.apply_attempts, event.processing_error) == (1, "")
+    assert event.processed_at is not None
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.STARTED

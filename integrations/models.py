@@ -344,6 +344,14 @@ class WebhookEvent(models.Model):
                 name="webhookevent_unique_accepted_event",
             ),
         ]
+        # The sweep's queue, read every second: only the accepted rows not applied yet, so it stays small.
+        indexes = [
+            models.Index(
+                fields=["id"],
+                condition=models.Q(verdict="accepted", processed_at=None),
+                name="webhookevent_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.vendor} {self.event_type or '?'} ({self.verdict})"

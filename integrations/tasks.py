@@ -17,13 +17,14 @@ from .services import lifecycle
 
 @shared_task(acks_late=True, ignore_result=True)
 def apply_webhook_event(event_pk: int | list[int]) -> None:
-    # A list when the web process published a burst of events as one task; a failure is counted either way.
+    # One id, or a list from an older web process that published bursts (kept so queued tasks still run);
+    # a failure is counted either way.
     services.apply_webhook_events(event_pk if isinstance(event_pk, list) else [event_pk])
 
 
 @shared_task(ignore_result=True)
 def apply_pending_webhooks(older_than: float | None = None) -> int:
-    """Apply accepted webhook events whose own task never ran (broker down, worker killed)."""
+    """Apply accepted webhook events not applied yet: beat sends it every WEBHOOK_SWEEP_EVERY seconds."""
     wait = settings.WEBHOOK_APPLY_AFTER if older_than is None else older_than
     return services.apply_pending_webhook_events(timedelta(seconds=wait))
 

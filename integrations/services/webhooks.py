@@ -1,18 +1,15 @@
 """Webhook events: stored once, deduplicated by the vendor's event identity, applied exactly once.
 
-The stored, unapplied event is the work item (an outbox): the task enqueued on commit is
-only the fast path. When the broker is down the endpoint still answers 2xx, and the beat
-sweep (and every worker at start) applies whatever was accepted and not applied yet.
+The stored, unapplied event is the work item (an outbox): the request only inserts it and
+publishes nothing (a publish cost the web process more CPU than the insert). The beat sweep,
+every WEBHOOK_SWEEP_EVERY seconds, and every worker at start apply whatever was accepted and
+not applied yet, so the broker being down never touches the answer to a vendor.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import os
-import queue
-import threading
-import time
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -38,7 +35,7 @@ def record_webhook_events(
     body_length: int | None = None,
     body_sha256: str = "",
 ) -> tuple[int, int, int]:
-    """Store verified events and schedule the new ones for applying. Returns (accepted, duplicates, stale).
+    """Store verified events for the sweep to apply. Returns (accepted, duplicates, stale).
 
     An event dated before the replay window (WEBHOOK_MAX_EVENT_AGE_DAYS) is kept with its reason
     and never applied: a signature proves who sent it, not when. An undated event cannot be judged.
@@ -58,7 +55,7 @@ def record_webhook_events(
 
 
 def _store(account: VendorAccount, event: VendorWebhookEvent, oldest: datetime, fields: dict[str, Any]) -> str:
-    """Store one event (accepted, duplicate or stale) and schedule an accepted one; returns its verdict."""
+    """Store one event (accepted, duplicate or stale); returns its verdict."""
     row = WebhookEvent(
         account=account,
         vendor=account.vendor,
@@ -87,81 +84,16 @@ def _store(account: VendorAccount, event: VendorWebhookEvent, oldest: datetime, 
         row.pk, row.verdict = None, WebhookEvent.Verdict.DUPLICATE
         row.save()
         return row.verdict
-    transaction.on_commit(partial(_schedule_apply, row.pk))  # at once in autocommit: the row is committed
+    if _apply_in_process():
+        transaction.on_commit(partial(apply_webhook_event, row.pk))
     return row.verdict
 
 
-def _schedule_apply(event_pk: int) -> None:
-    """Hand the event to the publisher thread: the answer to the vendor never waits on the broker.
-
-    With Redis down, one publish takes seconds (redis-py retries the connection): on the request
-    thread that would hold every delivery that long. What the bounded queue cannot take, or a
-    process takes with it when it exits, the sweep applies.
-    """
+def _apply_in_process() -> bool:
+    """Eager Celery (the demo, tests) means "run it now, here"; otherwise the beat sweep applies the row."""
     from ..tasks import apply_webhook_event as task
 
-    if task.app.conf.task_always_eager:  # eager means "run it now, here"
-        _enqueue_apply(event_pk)
-        return
-    _publisher.start()
-    try:
-        _publisher.queue.put_nowait(event_pk)
-    except queue.Full:
-        logger.warning("webhook publish queue full; the sweep will apply event %s", event_pk)
-
-
-def _enqueue_apply(event_pks: int | list[int]) -> None:
-    """The fast path only: a broker error must not fail a delivery that is already stored."""
-    from ..tasks import apply_webhook_event as task
-
-    try:
-        task.apply_async((event_pks,), retry=False)  # no publish retries: the sweep is the retry
-    except Exception:
-        logger.warning("could not enqueue webhook events %s; the sweep will apply them", event_pks, exc_info=True)
-
-
-PUBLISH_BATCH = 100  # events per apply task at most
-# How long the first event of a task waits for company: 50 ms more before an event is applied
-# buys several times fewer publishes in a burst (a publish costs the web process more CPU than the insert).
-PUBLISH_GATHER = 0.05
-
-
-class _Publisher:
-    """One daemon thread per process publishing apply tasks, so that exiting never waits on it."""
-
-    def __init__(self, backlog: int = 2000) -> None:
-        self.queue: queue.Queue[int] = queue.Queue(maxsize=backlog)
-        self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._pid = 0
-
-    def start(self) -> None:
-        with self._lock:
-            if self._thread is not None and self._thread.is_alive() and self._pid == os.getpid():
-                return
-            if self._pid != os.getpid():  # a forked child inherits the queue but not the thread
-                self.queue = queue.Queue(maxsize=self.queue.maxsize)
-            self._pid = os.getpid()
-            self._thread = threading.Thread(target=self._run, name="webhook-publisher", daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            # What arrives within PUBLISH_GATHER of the first event goes out as one task: under a
-            # burst one publish carries many events, so publishing never falls behind the intake.
-            batch = [self.queue.get()]
-            gather_until = time.monotonic() + PUBLISH_GATHER
-            while len(batch) < PUBLISH_BATCH:
-                try:
-                    batch.append(self.queue.get(timeout=max(0.0, gather_until - time.monotonic())))
-                except queue.Empty:
-                    break
-            _enqueue_apply(batch[0] if len(batch) == 1 else batch)
-            for _ in batch:
-                self.queue.task_done()
-
-
-_publisher = _Publisher()
+    return bool(task.app.conf.task_always_eager)
 
 
 def apply_webhook_event(event_pk: int) -> bool:
@@ -228,8 +160,8 @@ def _note_failure(event_pk: int, exc: Exception) -> None:
 def apply_pending_webhook_events(older_than: timedelta, limit: int = 500) -> int:
     """Apply accepted events left unapplied for ``older_than``, oldest first; returns how many were applied.
 
-    The delay leaves a fresh event to its own task; one event that fails is logged and
-    left for the next sweep without holding up the others.
+    One event that fails is logged and left for the next sweep without holding up the others;
+    sweeps that overlap skip each other's locked rows.
     """
     cutoff = timezone.now() - older_than
     pending = WebhookEvent.objects.filter(

@@ -13,7 +13,6 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from config.celery_app import app
 from integrations.models import WebhookEvent
 from integrations.sandbox.intervue.webhooks import sign
 from tests.benchmarks.load import gunicorn, hammer
@@ -55,8 +54,6 @@ def test_webhook_intake_under_gunicorn_at_32_connections():
         health = hammer(url, "GET", [("/healthz", None, {})] * EVENTS, CONNECTIONS)
         run = hammer(url, "POST", signed[:EVENTS], CONNECTIONS)
 
-    # The apply tasks it published point at rows the test database drops: no worker should chase them.
-    app.control.purge()
     stored = WebhookEvent.objects.filter(verdict=WebhookEvent.Verdict.ACCEPTED).count()
     duplicates = WebhookEvent.objects.exclude(verdict=WebhookEvent.Verdict.ACCEPTED).count()
     ok = run.statuses.get(200, 0)

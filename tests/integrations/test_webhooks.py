@@ -5,12 +5,14 @@ The payloads and signatures are the sandbox's own deliveries, captured and repla
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
 from integrations import services
 from integrations.models import WebhookEvent
+from integrations.services import webhooks as outbox
 from integrations.states import InvitationState
 from tests.integrations.test_sending import send_all
 from tests.waiting import wait_for

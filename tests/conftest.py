@@ -112,10 +112,14 @@ def sandbox_clock(sandbox: RunningSandbox) -> SandboxClock:
 
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits():
-    """Every test starts with empty rate-limit windows: the sandbox's keys are the same in every test."""
+    """Every test starts with empty rate-limit windows and an empty cache: the sandbox's keys and the
+    test client's address are the same in every test, and Redis keeps its keys from one run to the next."""
+    from django.core.cache import cache
+
     from integrations import ratelimit
 
     ratelimit.reset()
+    cache.clear()
 
 
 @pytest.fixture

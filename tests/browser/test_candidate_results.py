@@ -15,6 +15,7 @@ from tests.factories import (
     UserFactory,
     VendorAccountFactory,
 )
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = settings.VAR_DIR / "screenshots"
@@ -40,11 +41,15 @@ def completed(sandbox, sandbox_clock, eager_tasks, settings) -> dict[str, Invita
         services.request_invitations([application], assessment)
         sent[vendor] = Invitation.objects.get(application=application)
         assert sent[vendor].state == "invited", sent[vendor].last_error
-    sandbox_clock.advance(11)
+    sandbox_clock.advance(11)  # the sandbox's scheduler thread completes them; the next poll learns it
     for invitation in sent.values():
-        services.poll_account(invitation.assessment.account)
-        invitation.refresh_from_db()
-        assert invitation.state in ("completed", "reviewed"), (invitation, invitation.state)
+
+        def learned(invitation: Invitation = invitation) -> bool:
+            services.poll_account(invitation.assessment.account)
+            invitation.refresh_from_db()
+            return invitation.state in ("completed", "reviewed")
+
+        assert wait_for(learned, seconds=15), (invitation, invitation.state)
     UserFactory(username="riley", role=RECRUITER)
     return sent
 

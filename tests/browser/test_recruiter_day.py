@@ -14,6 +14,7 @@ from candidates.roles import RECRUITER
 from integrations import services
 from integrations.models import Assessment, Invitation
 from tests.browser.pages import log_in
+from tests.waiting import wait_for
 from tests.factories import (
     ApplicationFactory,
     CandidateFactory,
@@ -173,8 +174,8 @@ def test_the_board_has_a_column_per_stage_and_its_badges_follow_without_a_reload
     assert "view=board" in page.url
     card = column.locator(".board-card")
     expect(card.locator(".badge")).to_contain_text("Invited")
-    sandbox_clock.advance(21)
-    services.poll_account(day["account"])
+    sandbox_clock.advance(21)  # the sandbox's scheduler thread completes them; a poll learns it
+    assert wait_for(lambda: services.poll_account(day["account"]) > 0, seconds=15)
     expect(card.locator(".badge")).to_contain_text("Completed", timeout=LIVE)
 
     # On a phone the columns stack and nothing scrolls sideways.

@@ -14,7 +14,6 @@ from candidates.roles import RECRUITER
 from integrations import services
 from integrations.models import Assessment, Invitation
 from tests.browser.pages import log_in
-from tests.waiting import wait_for
 from tests.factories import (
     ApplicationFactory,
     CandidateFactory,
@@ -22,6 +21,7 @@ from tests.factories import (
     UserFactory,
     VendorAccountFactory,
 )
+from tests.waiting import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = settings.VAR_DIR / "screenshots"

@@ -1,5 +1,6 @@
 import secrets
 import uuid
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.db import models
@@ -88,10 +89,14 @@ class VendorAccount(models.Model):
     def sends_webhooks(self) -> bool:
         return webhooks_module(self.vendor) is not None
 
-    def client(self) -> VendorClient:
-        """A client for this account, behind the account's shared rate limiter: nothing calls the vendor around it."""
-        credentials = dict(self.credentials or {})
-        config = VendorConfig(base_url=self.api_base_url, credentials=credentials, webhook_secret=self.webhook_secret)
+    def client(self, credentials: Mapping[str, str] | None = None, base_url: str | None = None) -> VendorClient:
+        """A client for this account, behind its key's shared rate limiter: nothing calls the vendor around it.
+
+        ``credentials`` and ``base_url`` replace the saved ones, to test keys typed but not saved.
+        """
+        credentials = dict(self.credentials or {} if credentials is None else credentials)
+        url = (self.base_url if base_url is None else base_url) or self.client_class.default_base_url
+        config = VendorConfig(base_url=url, credentials=credentials, webhook_secret=self.webhook_secret)
         return get_client(self.vendor, config, throttle=throttle_for(self.vendor, key_of(credentials)))
 
     def webhook_url(self) -> str:

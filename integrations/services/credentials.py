@@ -17,11 +17,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ..models import VendorAccount
-from ..ratelimit import key_of, throttle_for
-from ..vendors import get_client
 from ..vendors.base import failed_check, missing_keys
 from ..vendors.errors import VendorError
-from ..vendors.types import ConnectionCheck, VendorConfig
+from ..vendors.types import ConnectionCheck
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +46,11 @@ def _worded(account: VendorAccount, base_url: str, check: ConnectionCheck) -> Co
 
 def check_keys(account: VendorAccount, credentials: Mapping[str, str], base_url: str | None = None) -> ConnectionCheck:
     """Test ``credentials`` against the account's vendor (at ``base_url`` if given) without storing anything."""
-    url = base_url if base_url is not None else account.base_url
-    url = url or account.client_class.default_base_url
+    client = account.client(credentials, base_url)
+    url = client.config.base_url
     missing = [label for name, label in account.client_class.credential_fields.items() if not credentials.get(name)]
     if missing:
         return _worded(account, url, missing_keys(f"{account.get_vendor_display()} needs the {' and '.join(missing)}"))
-    config = VendorConfig(base_url=url, credentials=dict(credentials), webhook_secret=account.webhook_secret)
-    client = get_client(account.vendor, config, throttle=throttle_for(account.vendor, key_of(dict(credentials))))
     try:
         check = client.check_credentials()
     except VendorError as exc:
@@ -82,9 +78,8 @@ def record(account: VendorAccount, check: ConnectionCheck) -> None:
 
 def check_connection(account: VendorAccount) -> ConnectionCheck:
     """Check the keys in use, and a key waiting beside them (which takes over once it passes)."""
-    if account.pending_credentials:
-        promote_if_working(account)
-    check = check_keys(account, account.credentials or {})
+    promoted = promote_if_working(account) if account.pending_credentials else None
+    check = promoted if promoted and promoted.ok else check_keys(account, account.credentials or {})
     record(account, check)
     return check
 
@@ -125,19 +120,19 @@ def change_keys(account: VendorAccount, new: Mapping[str, str]) -> KeyChange:
     return KeyChange(active=False, check=check)
 
 
-def promote_if_working(account: VendorAccount) -> bool:
-    """Put the waiting key in use if the vendor accepts it now."""
+def promote_if_working(account: VendorAccount) -> ConnectionCheck:
+    """Put the waiting key in use if the vendor accepts it now; the check of the waiting key."""
     check = check_keys(account, account.pending_credentials)
     if not check.ok:
         account.pending_failure = check.message[:2000]
         account.save(update_fields=["pending_failure", "updated_at"])
-        return False
+        return check
     with transaction.atomic():
         account.credentials = account.pending_credentials
         account.pending_credentials, account.pending_since, account.pending_failure = {}, None, ""
         account.save(update_fields=["credentials", "pending_credentials", "pending_since", "pending_failure"])
     logger.info("the waiting key of %s passed its check and is now in use", account)
-    return True
+    return check
 
 
 def note_refusal(account: VendorAccount, exc: VendorError) -> None:

@@ -40,6 +40,7 @@ def start_worker(
         "INVITE_RETRY_BACKOFF": "0.05",
         "INVITE_RETRY_BACKOFF_MAX": "0.5",
         "INVITE_IN_DOUBT_GRACE": "1",
+        "INVITE_SETTLE_AFTER": "0.5",
         **env,
     }
     command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=threads", "--concurrency=2"]

@@ -227,6 +227,9 @@ INVITE_RETRY_BACKOFF = env.float("INVITE_RETRY_BACKOFF", default=2.0)
 INVITE_RETRY_BACKOFF_MAX = env.float("INVITE_RETRY_BACKOFF_MAX", default=300.0)
 # A send claimed less than this ago may still be in flight on another worker: not "in doubt" yet.
 INVITE_IN_DOUBT_GRACE = env.float("INVITE_IN_DOUBT_GRACE", default=VENDOR_HTTP_TIMEOUT[0] + VENDOR_HTTP_TIMEOUT[1] + 5)
+# After an attempt that ended with an answer lost (every request of it over), how long the vendor
+# may still be applying what it received before a lookup's "not found" is trusted.
+INVITE_SETTLE_AFTER = env.float("INVITE_SETTLE_AFTER", default=10.0)
 # A queued invitation no task ever claimed for this long lost its task (a broker that lost it); beat re-enqueues it.
 INVITE_STALE_AFTER = env.int("INVITE_STALE_AFTER", default=600)
 # A send's lease: the task holding a batch renews it every third of this while it works, and a retry

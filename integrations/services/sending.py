@@ -120,6 +120,7 @@ class BatchOutcome:
     retry_after: float | None = None
     last_error: str = ""
     settled: int = 0  # invitations this attempt brought to invited or failed
+    sent_ids: list[int] = field(default_factory=list)  # invitations this attempt sent to the vendor
 
 
 def send_batch(invitation_ids: list[int]) -> BatchOutcome:
@@ -140,20 +141,32 @@ def send_batch(invitation_ids: list[int]) -> BatchOutcome:
     held = claimed + in_doubt
     with leases.held([i.pk for i in held]):  # a worker that dies here lets its lease run out
         _send_claimed(claimed, in_doubt, outcome)
-    # This attempt is over: what it left in doubt waits only for the grace of its last send.
-    Invitation.objects.filter(pk__in=[i.pk for i in held], claimed_at=held[0].claimed_at).update(claimed_at=None)
+    # This attempt is over, and every request it made has ended: what it left in doubt waits only
+    # for the vendor to settle what it received, not for the grace of a request still on its way.
+    ours = Invitation.objects.filter(pk__in=[i.pk for i in held], claimed_at=held[0].claimed_at)
+    if outcome.sent_ids:
+        ours.filter(pk__in=outcome.sent_ids).update(sent_at=timezone.now())
+    ours.update(claimed_at=None)
     return outcome
 
 
-def _in_flight_since(invitation: Invitation) -> datetime:
-    """Since when another attempt may still be at this send: its claim, or its last request to the vendor."""
+def _in_doubt_from(invitation: Invitation) -> datetime:
+    """From when no request of another attempt can still be on its way to the vendor.
+
+    An attempt that holds the send (or died holding it: ``claimed_at`` set) may be mid-request,
+    so the whole grace counts from its claim or its last request. An attempt that ended cleared
+    its claim, and if it sent, stamped the end of its requests in ``sent_at``: only
+    INVITE_SETTLE_AFTER counts from there.
+    """
+    if invitation.claimed_at is None and invitation.sent_at is not None:
+        return invitation.sent_at + timedelta(seconds=settings.INVITE_SETTLE_AFTER)
     marks = [at for at in (invitation.claimed_at, invitation.sent_at) if at is not None]
-    return max(marks) if marks else invitation.state_changed_at  # a row from before these marks
+    since = max(marks) if marks else invitation.state_changed_at  # a row from before these marks
+    return since + timedelta(seconds=settings.INVITE_IN_DOUBT_GRACE)
 
 
 def _grace_left(invitation: Invitation) -> float:
-    end = _in_flight_since(invitation) + timedelta(seconds=settings.INVITE_IN_DOUBT_GRACE)
-    return max(0.0, math.ceil((end - timezone.now()).total_seconds()))
+    return max(0.0, math.ceil((_in_doubt_from(invitation) - timezone.now()).total_seconds()))
 
 
 def _send_claimed(claimed: list[Invitation], in_doubt: list[Invitation], outcome: BatchOutcome) -> None:
@@ -161,12 +174,11 @@ def _send_claimed(claimed: list[Invitation], in_doubt: list[Invitation], outcome
     client = account.client()
     moves: list[Move] = []
 
-    # A previous attempt may have reached the vendor: ask before sending again.
-    for invitation in in_doubt:
-        try:
-            found = client.reconcile(_request(invitation))
-        except VendorError as exc:
-            _still_in_doubt(invitation, exc, outcome)
+    # A previous attempt may have reached the vendor: ask before sending again, all of them at once.
+    answers = client.reconcile_many([_request(i) for i in in_doubt]) if in_doubt else []
+    for invitation, found in zip(in_doubt, answers, strict=True):
+        if isinstance(found, VendorError):
+            _still_in_doubt(invitation, found, outcome)
             continue
         if found:
             moves.append(_invited(invitation, found, "Found at the vendor after an interrupted send."))
@@ -206,7 +218,7 @@ def _claim(ids: list[int]) -> tuple[list[Invitation], list[Invitation], list[Inv
     Returns (claimed now, left in sending by an attempt that died or lost its answer,
     claimed by another worker too recently to tell).
     """
-    grace_cutoff = timezone.now() - timedelta(seconds=settings.INVITE_IN_DOUBT_GRACE)
+    started = timezone.now()
     with transaction.atomic():
         rows = list(
             Invitation.objects.select_for_update(skip_locked=True, of=("self",))
@@ -216,8 +228,8 @@ def _claim(ids: list[int]) -> tuple[list[Invitation], list[Invitation], list[Inv
         )
         sending = [r for r in rows if r.state == InvitationState.SENDING]
         claimed = [r for r in rows if r.state == InvitationState.QUEUED]
-        in_doubt = [r for r in sending if _in_flight_since(r) < grace_cutoff]
-        busy = [r for r in sending if _in_flight_since(r) >= grace_cutoff]
+        in_doubt = [r for r in sending if _in_doubt_from(r) <= started]
+        busy = [r for r in sending if _in_doubt_from(r) > started]
         rows = claimed + in_doubt
         now = timezone.now()
         lease = leases.lease_until(now)
@@ -268,6 +280,7 @@ def _send(client: Any, invitations: list[Invitation], outcome: BatchOutcome, mov
     invitations = ready
     requests = [_request(i) for i in invitations]
     # Marked before the request leaves: a worker that dies during it leaves the grace counting.
+    outcome.sent_ids += [i.pk for i in invitations]
     Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(sent_at=timezone.now())
     try:
         results = client.invite(requests)

@@ -63,6 +63,24 @@ class VendorClient:
         """After an UnknownOutcome: the invite the vendor already has for this request, or None."""
         raise NotImplementedError
 
+    def reconcile_many(self, requests: list[types.InviteRequest]) -> list[types.InviteResult | VendorError | None]:
+        """``reconcile`` for several requests, one answer each in order; a lookup that failed is its error.
+
+        A vendor that can look many up at once (one scan of a listing) overrides this.
+        """
+        answers: list[types.InviteResult | VendorError | None] = []
+        for request in requests:
+            try:
+                answers.append(self.reconcile(request))
+            except VendorError as exc:
+                answers.append(exc)
+                if exc.key_refused or (exc.retry_after is not None and exc.status_code is None):
+                    # Our own limiter found the budget spent (or the key was refused): the rest would
+                    # get the same answer. A vendor's 429 only paces the next call (see ratelimit).
+                    answers += [exc] * (len(requests) - len(answers))
+                    break
+        return answers
+
     def fetch_statuses(
         self, refs: Iterable[types.InvitationRef], since: datetime | None = None
     ) -> Iterator[types.StatusUpdate]:

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def no_grace(settings):
     settings.INVITE_IN_DOUBT_GRACE = 0
+    settings.INVITE_SETTLE_AFTER = 0
 
 
 def send_all(bulk):

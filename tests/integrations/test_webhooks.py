@@ -375,3 +375,25 @@ def test_an_event_that_failed_once_is_applied_by_the_next_sweep(
     assert event.processed_at is not None
     invitation.refresh_from_db()
     assert invitation.state == InvitationState.STARTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_connection_that_died_costs_the_vendor_no_5xx(client, invited, control, sandbox):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a PostgreSQL server whose backend can be terminated")
+    import psycopg
+
+    invitation, account = invited()
+    control.control("intervue/advance", {"ref": invitation.application.candidate.email, "action": "completed"})
+    connection.ensure_connection()
+    settings = connection.get_connection_params()
+    with psycopg.connect(**settings, autocommit=True) as other:  # as a PostgreSQL restart would
+        other.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+
+    response = post(client, account, deliveries(sandbox, "completed")[-1])
+
+    assert response.status_code == 200
+    assert response.json() == {"accepted": 1, "duplicates": 0}
+    assert WebhookEvent.objects.filter(verdict="accepted").count() == 1

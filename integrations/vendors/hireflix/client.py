@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,6 +35,9 @@ DEFAULT_INVITE_IN_FLIGHT = 4  # of one task's documents, this many are sent at o
 DEFAULT_PAGE_SIZE = 50  # the document's own example; Hireflix names no maximum
 DEFAULT_ALIASES_PER_REQUEST = 10
 DEFAULT_SHARE_DAYS = 75  # Hireflix's default, and the least it recommends
+# A page that failed is read again where the scan stands: starting over would read every page again.
+PAGE_READ_ATTEMPTS = 6
+PAGE_RETRY_BACKOFF = 0.25  # seconds, doubled on each attempt up to 2
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
@@ -144,6 +148,21 @@ class HireflixClient(VendorClient):
         except UnknownOutcome as exc:
             raise Retryable(exc.message) from exc
 
+    def _read_page(self, query: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """``_read`` for one page of a scan: a 5xx or a lost answer is read again in place.
+
+        A 429, a refused key or an answer that names a wait is raised: waiting is the task's to do.
+        """
+        for attempt in range(PAGE_READ_ATTEMPTS - 1):
+            try:
+                return self._read(query)
+            except Retryable as exc:
+                if exc.key_refused or exc.retry_after is not None or exc.status_code == 429:
+                    raise
+                logger.info("hireflix page read failed (%s); reading it again", exc.message)
+            time.sleep(min(PAGE_RETRY_BACKOFF * 2**attempt, 2.0))
+        return self._read(query)
+
     def _field(self, query: str, name: str, *, partial: bool = False) -> Any:
         """Run a single-root document and return that root, raising its errors.
 
@@ -191,7 +210,7 @@ class HireflixClient(VendorClient):
         while pending:
             batch = list(pending.items())[: self.aliases_per_request]
             aliases = {f"p{n}": item for n, item in enumerate(batch)}
-            data, errors = self._read(documents.pages_document(aliases, self.page_size))
+            data, errors = self._read_page(documents.pages_document(aliases, self.page_size))
             alias_errors = errors_by_alias(errors)
             for alias, (position_id, previous) in aliases.items():
                 del pending[position_id]
@@ -306,10 +325,31 @@ class HireflixClient(VendorClient):
         return adopted
 
     def reconcile(self, request: InviteRequest) -> InviteResult | None:
-        interview = self._lookup(request.assessment_id, [_as_ref(request)]).get(request.key)
-        if interview is None:
-            return None
-        return invite_result(request.key, interview, duplicate=interview.get("externalId") != request.key)
+        answer = self.reconcile_many([request])[0]
+        if isinstance(answer, VendorError):
+            raise answer
+        return answer
+
+    def reconcile_many(self, requests: list[InviteRequest]) -> list[InviteResult | VendorError | None]:
+        """One scan of each position for all of its requests, not one scan per request."""
+        by_position: dict[str, list[int]] = {}
+        for n, request in enumerate(requests):
+            by_position.setdefault(request.assessment_id, []).append(n)
+        answers: list[InviteResult | VendorError | None] = [None] * len(requests)
+        for position_id, indexes in by_position.items():
+            try:
+                found = self._lookup(position_id, [_as_ref(requests[n]) for n in indexes])
+            except VendorError as exc:
+                for n in indexes:
+                    answers[n] = exc
+                continue
+            for n in indexes:
+                request = requests[n]
+                interview = found.get(request.key)
+                if interview is not None:
+                    duplicate = interview.get("externalId") != request.key
+                    answers[n] = invite_result(request.key, interview, duplicate=duplicate)
+        return answers
 
     # --- status -------------------------------------------------------------------------------
     def fetch_statuses(self, refs: Iterable[InvitationRef], since: datetime | None = None) -> Iterator[StatusUpdate]:
@@ -346,7 +386,7 @@ class HireflixClient(VendorClient):
         """Interviews gone from their position's listing: read them by id; those not found were deleted."""
         for chunk in _chunks(refs, self.aliases_per_request):
             aliases = {f"i{n}": ref.remote_id for n, ref in enumerate(chunk)}
-            data, errors = self._read(documents.interviews_document(aliases))
+            data, errors = self._read_page(documents.interviews_document(aliases))
             alias_errors = errors_by_alias(errors)
             for alias, ref in zip(aliases, chunk, strict=True):
                 interview = data.get(alias)

@@ -467,3 +467,45 @@ def test_graphql_error_codes_map_onto_the_taxonomy():
     assert type(graphql_error([{"message": "slow down", "code": 429}])) is Retryable
     denied = graphql_error([{"message": "no", "extensions": {"code": 401}}, {"message": "no"}])
     assert type(denied) is Permanent and denied.message == "no" and denied.vendor_code == 401
+
+
+def test_reconcile_many_reads_the_position_once_for_the_whole_batch(sandbox):
+    client = make_client(sandbox, page_size=5)
+    reqs = [request(sandbox, n) for n in range(1, 9)]
+    control(sandbox, "hireflix/faults", {"drop_rate": 1.0})
+    with pytest.raises(UnknownOutcome):
+        client.invite(reqs)
+    control(sandbox, "hireflix/faults", {"drop_rate": 0.0})
+    interviews = [i for i in sim(sandbox).account.interviews.values() if i.position_id == reqs[0].assessment_id]
+    pages = -(-len(interviews) // 5)
+
+    before = graphql_requests(sandbox)
+    answers = client.reconcile_many([*reqs, request(sandbox, 99)])
+
+    assert graphql_requests(sandbox) - before <= pages  # one scan, not one per candidate
+    assert [a.remote_id for a in answers[:-1]] == [
+        next(i.id for i in interviews if i.external_id == r.key) for r in reqs
+    ]
+    assert answers[-1] is None  # never sent: safe to send
+
+
+def test_a_page_that_fails_is_read_again_where_the_scan_stands(sandbox, monkeypatch):
+    monkeypatch.setattr("integrations.vendors.hireflix.client.PAGE_RETRY_BACKOFF", 0)
+    client = make_client(sandbox, page_size=5)
+    reqs = [request(sandbox, n) for n in range(1, 7)]
+    client.invite(reqs)
+    control(sandbox, "hireflix/faults", {"error_rate": 0.2, "drop_rate": 0.1})  # as in the chaos run
+
+    answers = client.reconcile_many(reqs)
+
+    assert all(isinstance(a, InviteResult) and a.ok for a in answers), answers
+
+
+def test_a_page_that_keeps_failing_fails_the_lookup_of_its_requests_only(sandbox, monkeypatch):
+    monkeypatch.setattr("integrations.vendors.hireflix.client.PAGE_RETRY_BACKOFF", 0)
+    reqs = [request(sandbox, 1), request(sandbox, 2, position=position_id(sandbox, "Chief Technology Officer"))]
+    control(sandbox, "hireflix/faults", {"error_rate": 1.0})
+
+    answers = make_client(sandbox).reconcile_many(reqs)
+
+    assert all(isinstance(a, Retryable) for a in answers)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -14,6 +15,7 @@ import requests
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from integrations.ratelimit import throttle_for
 from integrations.sandbox.intervue.webhooks import sign
 from integrations.states import InvitationState as S
 from integrations.vendors.errors import InvalidSignature, Permanent, Retryable, UnknownOutcome
@@ -336,6 +338,18 @@ def test_dropped_interview_invite_is_never_sent_twice(box: Sandbox, client: Inte
     # Never heard of: the request was not applied, so a resend is safe.
     assert client.reconcile(request(6)) is None
     assert client.reconcile(request(6, "mock_interview", MOCK_ROLE)) is None
+
+
+def test_reconciling_many_stops_asking_once_the_shared_limiter_finds_the_quota_spent(
+    box: Sandbox, settings: Any
+) -> None:
+    settings.VENDOR_RATE_LIMITS = {**settings.VENDOR_RATE_LIMITS, "intervue": "3/minute"}
+    client = box.client(throttle=throttle_for("intervue", f"reconcile-{uuid.uuid4()}", max_wait=0))
+    answers = client.reconcile_many([request(n) for n in range(10)])
+
+    assert answers[:3] == [None, None, None]  # never heard of: safe to send
+    assert all(isinstance(a, Retryable) and a.retry_after for a in answers[3:])
+    assert box.requests_to("GET /mock-interviews/getCandidateInfo") == 3  # not 10
 
 
 def test_read_timeout_on_invite_is_unknown_outcome(box: Sandbox, settings: Any) -> None:

@@ -29,7 +29,7 @@ from tests.integrations.conftest import KINDS, applicants, control, make_account
 
 pytestmark = [pytest.mark.benchmark, pytest.mark.django_db(transaction=True)]
 
-SIZE = int(os.environ.get("CHAOS_SIZE", "150"))
+SIZE = int(os.environ.get("CHAOS_SIZE", "1000"))
 TIMEOUT = float(os.environ.get("CHAOS_TIMEOUT", "300"))
 RECOVERY_TARGET = 120.0  # seconds from the last fault until every invitation is final
 SWEEP_EVERY = 15.0  # INVITE_SWEEP_EVERY's default
@@ -106,7 +106,8 @@ def test_chaos_every_invitation_once(broker, tmp_path, mapped_stage, applicants,
             f"({slowest.attempts} attempts, last error {slowest.last_error[:80]!r}):"
         )
         for event in slowest.events.order_by("occurred_at", "pk"):
-            print(f"    {(event.occurred_at - started_at).total_seconds():6.1f} s  {event.message[:150]}")
+            what = event.message or f"{event.from_state} -> {event.to_state} ({event.source}: {event.vendor_status})"
+            print(f"    {(event.occurred_at - started_at).total_seconds():6.1f} s  {what[:150]}")
     after_fault = figures["all_final_after_last_fault_s"]
     record(
         Result(

@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from candidates.models import Application
@@ -143,10 +143,10 @@ def send_batch(invitation_ids: list[int]) -> BatchOutcome:
         _send_claimed(claimed, in_doubt, outcome)
     # This attempt is over, and every request it made has ended: what it left in doubt waits only
     # for the vendor to settle what it received, not for the grace of a request still on its way.
-    ours = Invitation.objects.filter(pk__in=[i.pk for i in held], claimed_at=held[0].claimed_at)
+    ended: dict[str, Any] = {"claimed_at": None}
     if outcome.sent_ids:
-        ours.filter(pk__in=outcome.sent_ids).update(sent_at=timezone.now())
-    ours.update(claimed_at=None)
+        ended["sent_at"] = Case(When(pk__in=outcome.sent_ids, then=Value(timezone.now())), default=F("sent_at"))
+    Invitation.objects.filter(pk__in=[i.pk for i in held], claimed_at=held[0].claimed_at).update(**ended)
     return outcome
 
 

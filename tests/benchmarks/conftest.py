@@ -4,6 +4,8 @@ from dataclasses import dataclass
 import pytest
 import requests
 
+from tests.benchmarks.results import Result, record
+
 
 @dataclass
 class Measure:
@@ -35,4 +37,16 @@ def report(title: str, ours: Measure, naive: Measure, unit: str) -> None:
         f"  naive: {naive.seconds * 1000:8.0f} ms  {naive.requests:5d} requests\n"
         f"  ratio: {naive.seconds / ours.seconds:6.1f}x faster, "
         f"{naive.requests / max(ours.requests, 1):.1f}x fewer requests per {unit}"
+    )
+    ratio = naive.seconds / ours.seconds
+    record(
+        Result(
+            name=f"client only: {title}",
+            ours=ours.seconds,
+            baseline=naive.seconds,
+            ratio=ratio,
+            target="faster than the naive loop",
+            met=ratio > 1,
+            details={"ours_requests": ours.requests, "naive_requests": naive.requests},
+        )
     )

@@ -14,7 +14,7 @@ does not ignore, so it leaves ``Consumer.start`` and the worker exits.
 
 The fix closes every channel even when one of them fails, then raises the first error, so
 no channel outlives its transport. No kombu release has it (5.7.0 is the newest); drop this
-module once one does (``tests/test_broker_restart.py`` says whether it is still needed).
+module once one does (``tests/integrations/test_broker_restart.py`` says whether it is still needed).
 """
 
 from __future__ import annotations

@@ -93,6 +93,7 @@ class VendorAccountAdmin(IntegrationAdminMixin, admin.ModelAdmin):
     readonly_fields = [
         "vendor",
         "api_base_url",
+        "key_check",
         "webhook_address",
         "recent_deliveries",
         "connection",
@@ -116,7 +117,10 @@ class VendorAccountAdmin(IntegrationAdminMixin, admin.ModelAdmin):
         secrets = [name for name in form.fields if name.startswith("credential_") or name == "new_webhook_secret"]
         return [
             (None, {"fields": ["vendor", "name", "enabled", "base_url", "api_base_url"]}),
-            ("Keys", {"fields": secrets, "description": "Stored encrypted. Never shown again once saved."}),
+            (
+                "Keys",
+                {"fields": [*secrets, "key_check"], "description": "Stored encrypted. Never shown again once saved."},
+            ),
             ("Webhooks", {"fields": ["webhook_address", "recent_deliveries"]}),
             ("Status", {"fields": ["connection", "health", "last_checked_at", "last_synced_at"]}),
         ]
@@ -126,6 +130,17 @@ class VendorAccountAdmin(IntegrationAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest):
         return super().get_queryset(request).annotate(n_assessments=Count("assessments"))
+
+    @admin.display(description="Check before saving")
+    def key_check(self, obj: VendorAccount) -> str:
+        """Beside the keys it tests (static/js/admin-account.js posts them as typed); nothing is saved."""
+        url = reverse("admin:integrations_vendoraccount_test_typed", args=[obj.pk])
+        return format_html(
+            '<span class="typed-check"><button type="button" class="button" data-test-typed="{}">'
+            "Test the keys typed above</button> "
+            '<span id="typed-check" role="status" aria-live="polite"></span></span>',
+            url,
+        )
 
     @admin.display(description="Connection")
     def connection(self, obj: VendorAccount) -> str:

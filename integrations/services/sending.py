@@ -223,7 +223,9 @@ def _claim(ids: list[int]) -> tuple[list[Invitation], list[Invitation], list[Inv
         rows = list(
             Invitation.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk__in=ids, state__in=[InvitationState.QUEUED, InvitationState.SENDING])
-            .select_related("application__candidate", "assessment__account", "bulk_send")
+            .select_related("application__candidate", "assessment", "bulk_send")
+            # One account row for the batch, not one per invitation: its keys are decrypted once.
+            .prefetch_related("assessment__account")
             .order_by("pk")
         )
         sending = [r for r in rows if r.state == InvitationState.SENDING]
